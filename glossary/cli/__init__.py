@@ -1,0 +1,109 @@
+"""The ``torchgloss`` command: argument parsing and rendering over the :mod:`glossary` library.
+
+Sub-commands are imported only when invoked, so ``torchgloss search`` never pays for the
+modules of ``validate`` or ``model`` (start-up time is a feature here).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from glossary import __version__
+from glossary.errors import GlossaryError
+
+# name -> "module:attribute"; each module holds one command or group.
+COMMANDS: dict[str, str] = {
+    "show": "glossary.cli.show_cmd:show",
+    "stats": "glossary.cli.stats_cmd:stats",
+    "validate": "glossary.cli.validate_cmd:validate",
+    "schema": "glossary.cli.schema_cmd:schema",
+    "search": "glossary.cli.search_cmd:search",
+    "eval": "glossary.cli.eval_cmd:eval_",
+    "model": "glossary.cli.model_cmd:model_group",
+    "run": "glossary.cli.run_cmd:run",
+    "check-snippets": "glossary.cli.run_cmd:check_snippets",
+    "serve": "glossary.cli.serve_cmd:serve",
+    "tui": "glossary.cli.tui_cmd:tui",
+}
+
+HELP = """Japanese/English glossary and search for "torch" — above all PyTorch.
+
+\b
+Examples:
+  torchgloss search "自動微分"            # autograd
+  torchgloss search "テンソルをつなげる"   # finds torch.cat from a paraphrase
+  torchgloss search jidoubibun           # romaji works too
+  torchgloss show torch.cat
+  torchgloss run torch.cat               # run the entry's example
+  torchgloss                             # open the terminal browser
+"""
+
+
+class LazyGroup(click.Group):
+    """A click group whose sub-commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module_name, attr = COMMANDS[cmd_name].split(":")
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name == module_name:
+                    return None  # a command not built yet in this version
+                raise
+            command: click.Command = getattr(module, attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, help=HELP)
+@click.version_option(__version__, prog_name="torchgloss")
+@click.option(
+    "--data",
+    "data_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Extra glossary folder, merged after the bundled one (repeatable). "
+    "Also: TORCHGLOSS_DATA.",
+)
+@click.pass_context
+def cli(ctx: click.Context, data_dirs: tuple[Path, ...]) -> None:
+    ctx.ensure_object(dict)
+    ctx.obj["data_dirs"] = list(data_dirs)
+    if ctx.invoked_subcommand is None:
+        tui_command = cli.get_command(ctx, "tui")
+        if tui_command is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(tui_command)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: runs the CLI, turning :class:`GlossaryError` into one line and a status."""
+    try:
+        return cli.main(args=argv, prog_name="torchgloss", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except GlossaryError as exc:
+        click.echo(f"torchgloss: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)

@@ -1,0 +1,40 @@
+"""Helpers shared by the command modules: the console, JSON output, loading the glossary."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from glossary.loader import Glossary
+
+
+def console(stderr: bool = False) -> Console:
+    """A Rich console: colour on a terminal, plain text when piped, ``NO_COLOR`` honoured."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def echo_json(data: Any) -> None:
+    """Print one JSON document (UTF-8, Japanese kept readable)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=None if not sys.stdout.isatty() else 2))
+
+
+def data_dirs(ctx: click.Context) -> list[Path]:
+    """The ``--data`` folders given to the top-level command."""
+    root = ctx.find_root()
+    return list((root.obj or {}).get("data_dirs", []))
+
+
+def load(ctx: click.Context) -> Glossary:
+    """Load the glossary the command line asks for."""
+    from glossary.loader import load_glossary
+
+    return load_glossary(data_dirs(ctx))

@@ -1,0 +1,74 @@
+"""One family of exceptions for every mistake a user can make or fix.
+
+The CLI turns a :class:`GlossaryError` into one line on stderr and an exit status; the TUI shows
+it in a dialog. Anything else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GlossaryError(Exception):
+    """A problem the user can act on; ``str(err)`` says what happened and what to do."""
+
+    title: str = "torchgloss error"
+    exit_code: int = 1
+
+
+class UsageError(GlossaryError):
+    """The command line or a query was not well formed (exit status 2, like argument errors)."""
+
+    title = "Usage error"
+    exit_code = 2
+
+
+class EntryNotFoundError(GlossaryError):
+    """An id was asked for that no loaded glossary file defines."""
+
+    title = "No such entry"
+
+
+class ModelError(GlossaryError):
+    """The embedding model is missing, damaged or cannot be loaded or built."""
+
+    title = "Model problem"
+
+
+class IndexError_(GlossaryError):
+    """A search index could not be built or read (stale or damaged indexes are rebuilt instead)."""
+
+    title = "Index problem"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a glossary file, located as precisely as the YAML allows."""
+
+    path: str
+    line: int | None
+    field: str | None
+    message: str
+    entry_id: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        parts = [where]
+        if self.entry_id:
+            parts.append(f"entry {self.entry_id!r}")
+        if self.field:
+            parts.append(f"field {self.field!r}")
+        return f"{': '.join(parts)}: {self.message}"
+
+
+class GlossaryDataError(GlossaryError):
+    """Glossary files failed validation; carries every problem found, not just the first."""
+
+    title = "Invalid glossary data"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        head = "\n".join(str(p) for p in problems[:50])
+        more = f"\n… and {count - 50} more" if count > 50 else ""
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in glossary data:\n{head}{more}")

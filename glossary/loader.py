@@ -1,0 +1,242 @@
+"""Load glossary folders into a :class:`Glossary`: validated entries plus where each came from.
+
+The bundled folder comes first, then folders from ``TORCHGLOSS_DATA`` and ``--data``. An id
+defined again in a later folder replaces the earlier entry (so a user can correct a bundled one);
+the same id twice inside one folder is an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from glossary.errors import GlossaryDataError, GlossaryError, Problem
+from glossary.paths import bundled_data_dir, user_data_dirs
+from glossary.schema import Entry
+from glossary.yamlsafe import LineMap, YamlPath, YamlReadError, read_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class EntryOrigin:
+    """Where an entry was defined, and whether its snippet may run without asking."""
+
+    path: Path
+    line: int | None
+    trusted: bool
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, field_name: str) -> int | None:
+        """Line of a field such as ``related[2].ref``, else of its parent, else of the entry."""
+        name = field_name
+        while name:
+            if name in self.field_lines:
+                return self.field_lines[name]
+            cut = max(name.rfind("."), name.rfind("["))
+            name = name[:cut] if cut > 0 else ""
+        return self.line
+
+
+@dataclass(slots=True)
+class Glossary:
+    """All loaded entries, in file order, with lookups by id."""
+
+    entries: list[Entry]
+    origins: dict[str, EntryOrigin]
+    folders: list[Path] = field(default_factory=list)
+    by_id: dict[str, Entry] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {entry.id: entry for entry in self.entries}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, entry_id: str) -> Entry:
+        """The entry with this id; raises :class:`EntryNotFoundError` naming close ids."""
+        try:
+            return self.by_id[entry_id]
+        except KeyError:
+            from glossary.errors import EntryNotFoundError
+
+            close = [i for i in self.by_id if entry_id.lower() in i][:5]
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise EntryNotFoundError(
+                f"No entry has the id {entry_id!r}.{hint} Try `torchgloss search {entry_id}`."
+            ) from None
+
+
+@dataclass(slots=True)
+class _FileResult:
+    entries: list[tuple[Entry, int | None, dict[str, int]]]
+    problems: list[Problem]
+
+
+def glossary_folders(extra: Sequence[Path] = ()) -> list[Path]:
+    """The folders to load, in merge order: bundled, ``TORCHGLOSS_DATA``, then ``extra``."""
+    folders = [bundled_data_dir(), *user_data_dirs(), *extra]
+    seen: set[Path] = set()
+    unique: list[Path] = []
+    for folder in folders:
+        resolved = folder.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(folder)
+    return unique
+
+
+def yaml_files(paths: Iterable[Path]) -> list[Path]:
+    """YAML files named directly or found (recursively, sorted) in the given folders."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise GlossaryError(f"{path}: no such file or folder.")
+    return files
+
+
+def data_fingerprint(folders: Sequence[Path]) -> str:
+    """A hash of every glossary file's path and bytes: the key that says an index is stale."""
+    digest = hashlib.sha256()
+    for path in yaml_files(folders):
+        digest.update(str(path.resolve()).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _pydantic_problems(
+    exc: ValidationError, path: Path, lines: LineMap, base: YamlPath, entry_id: str | None
+) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field (check its spelling; see `torchgloss schema`)"
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        field_loc = loc
+        line = lines.line_of((*base, *field_loc))
+        problems.append(
+            Problem(str(path), line, _field_name(field_loc) or None, message, entry_id)
+        )
+    return problems
+
+
+def load_file(path: Path) -> _FileResult:
+    """Parse one YAML file; every entry that validates is kept, every problem is reported."""
+    try:
+        data, lines = read_yaml(path)
+    except YamlReadError as exc:
+        return _FileResult([], [Problem(str(path), exc.line, None, exc.message)])
+    if data is None:
+        return _FileResult([], [])
+    if not isinstance(data, dict) or set(data) - {"entries"}:
+        return _FileResult(
+            [],
+            [Problem(str(path), 1, None, "the file must be a mapping with one key, 'entries'")],
+        )
+    raw_entries = data.get("entries") or []
+    if not isinstance(raw_entries, list):
+        return _FileResult(
+            [], [Problem(str(path), lines.line_of(("entries",)), "entries", "must be a list")]
+        )
+    entries: list[tuple[Entry, int | None, dict[str, int]]] = []
+    problems: list[Problem] = []
+    for index, raw in enumerate(raw_entries):
+        base: YamlPath = ("entries", index)
+        line = lines.line_of(base)
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        entry_id = raw_id if isinstance(raw_id, str) else None
+        try:
+            entry = Entry.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(exc, path, lines, base, entry_id))
+            continue
+        field_lines = {
+            _field_name(key[2:]): value
+            for key, value in lines.lines.items()
+            if key[:2] == base and len(key) > 2 and "<key>" not in key
+        }
+        entries.append((entry, line, field_lines))
+    return _FileResult(entries, problems)
+
+
+def collect(
+    folders: Sequence[Path], trusted: Sequence[Path] = ()
+) -> tuple[list[Entry], dict[str, EntryOrigin], list[Problem]]:
+    """Load every file of every folder; returns merged entries, origins and all problems."""
+    trusted_resolved = {p.resolve() for p in trusted}
+    merged: dict[str, Entry] = {}
+    origins: dict[str, EntryOrigin] = {}
+    problems: list[Problem] = []
+    for folder in folders:
+        is_trusted = folder.resolve() in trusted_resolved
+        seen_here: dict[str, EntryOrigin] = {}
+        for path in yaml_files([folder]):
+            result = load_file(path)
+            problems.extend(result.problems)
+            for entry, line, field_lines in result.entries:
+                if entry.id in seen_here:
+                    first = seen_here[entry.id]
+                    problems.append(
+                        Problem(
+                            str(path),
+                            line,
+                            "id",
+                            f"duplicate id; first defined at {first.path}:{first.line}",
+                            entry.id,
+                        )
+                    )
+                    continue
+                origin = EntryOrigin(path, line, is_trusted, field_lines)
+                seen_here[entry.id] = origin
+                merged.pop(entry.id, None)  # a later folder replaces, and moves to the end
+                merged[entry.id] = entry
+                origins[entry.id] = origin
+    return list(merged.values()), origins, problems
+
+
+def load_glossary(extra_folders: Sequence[Path] = (), *, check: bool = True) -> Glossary:
+    """Load the bundled glossary plus user folders.
+
+    Args:
+        extra_folders: folders given with ``--data``, merged after ``TORCHGLOSS_DATA``.
+        check: also run the cross-entry checks (links, aliases, readings); off only for speed
+            where the data was validated already.
+
+    Raises:
+        GlossaryDataError: with every problem found, each naming file, line and field.
+    """
+    folders = glossary_folders(extra_folders)
+    entries, origins, problems = collect(folders, trusted=[bundled_data_dir()])
+    if check:
+        from glossary.validate import cross_entry_problems
+
+        problems.extend(cross_entry_problems(entries, origins))
+    if problems:
+        raise GlossaryDataError(problems)
+    return Glossary(entries=entries, origins=origins, folders=folders)

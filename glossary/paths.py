@@ -1,0 +1,68 @@
+"""Where torchgloss keeps its files: bundled data, the user's home, caches.
+
+``TORCHGLOSS_HOME`` moves everything the program writes (models, indexes, query cache) to one
+folder, which is what tests and portable installs want. Without it, platformdirs picks the
+platform's cache directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "torchgloss"
+
+
+def bundled_data_dir() -> Path:
+    """The glossary shipped with the package (inside the wheel, or ``data/`` in a source tree)."""
+    here = Path(__file__).resolve().parent
+    inside = here / "data"
+    if inside.is_dir():
+        return inside
+    return here.parent / "data"
+
+
+def home_dir() -> Path:
+    """Root of everything torchgloss writes; created on demand."""
+    env = os.environ.get("TORCHGLOSS_HOME")
+    if env:
+        path = Path(env).expanduser()
+    else:
+        from platformdirs import user_cache_path
+
+        path = user_cache_path(APP_NAME, appauthor=False)
+    return path
+
+
+def models_dir() -> Path:
+    """Converted embedding models, one sub-folder per model and format version.
+
+    ``TORCHGLOSS_MODEL_CACHE`` moves just the models (hundreds of MB, slow to build) while
+    everything else stays under the home; tests use it to build the model once per session.
+    """
+    env = os.environ.get("TORCHGLOSS_MODEL_CACHE")
+    if env:
+        return Path(env).expanduser()
+    return home_dir() / "models"
+
+
+def indexes_dir() -> Path:
+    """Search indexes with their manifests."""
+    return home_dir() / "indexes"
+
+
+def runtime_dir() -> Path:
+    """Where the resident server's socket lives (owner-only)."""
+    env = os.environ.get("TORCHGLOSS_HOME")
+    if env:
+        return Path(env).expanduser() / "run"
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    if xdg:
+        return Path(xdg) / APP_NAME
+    return home_dir() / "run"
+
+
+def user_data_dirs() -> list[Path]:
+    """Extra glossary folders named by ``TORCHGLOSS_DATA`` (``os.pathsep``-separated)."""
+    raw = os.environ.get("TORCHGLOSS_DATA", "")
+    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]

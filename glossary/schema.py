@@ -1,0 +1,191 @@
+"""The glossary's data model: one :class:`Entry` per sense of a term, as written in ``data/*.yaml``.
+
+These pydantic models are both the validator for the YAML files and the typed objects every
+other part of torchgloss (search, snippets, CLI, TUI) works with. ``torchgloss schema`` publishes
+:func:`glossary_json_schema` so editors can check a file while it is being typed.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+ENTRY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+"""Ids are stable and filename-safe. API entries use their dotted name (`torch.nn.Linear`);
+others use kebab-case English (`learning-rate`)."""
+
+_KANA_RE = re.compile(r"^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc\u30fd\u30fe\u30fb・ 　ー]+$")
+_JAPANESE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_NEEDS_READING_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶ]")
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def is_kana(text: str) -> bool:
+    """True when ``text`` is written only in hiragana/katakana (plus ー, ・ and spaces)."""
+    return bool(_KANA_RE.match(text))
+
+
+def has_japanese(text: str) -> bool:
+    """True when ``text`` holds at least one kana or kanji character."""
+    return bool(_JAPANESE_RE.search(text))
+
+
+def needs_reading(text: str) -> bool:
+    """True when ``text`` contains kanji, whose pronunciation a learner cannot guess."""
+    return bool(_NEEDS_READING_RE.search(text))
+
+
+class Kind(StrEnum):
+    """What sort of thing a sense of "torch" (or a PyTorch term) is."""
+
+    OBJECT = "object"  # an everyday object: a flashlight, a flaming torch
+    VERB = "verb"  # to torch: set fire to
+    METAPHOR = "metaphor"  # a torch as a symbol: hope, guidance, passing the torch
+    PLACE = "place"  # TOKYO TORCH, Torch Tower
+    LIBRARY = "library"  # PyTorch, Torch7, TorchVision …
+    API = "api"  # a callable, class or attribute of the PyTorch API
+    CONCEPT = "concept"  # a machine-learning or PyTorch idea: autograd, broadcasting …
+    TOOL = "tool"  # software around PyTorch: pip, conda, TensorBoard, TorchServe
+    HARDWARE = "hardware"  # GPU, CPU and platforms such as CUDA
+    FORMAT = "format"  # file and exchange formats: ONNX, state_dict files
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Term(_Strict):
+    """The headword in both languages, with the Japanese reading in kana."""
+
+    en: NonEmpty = Field(description="English headword, e.g. 'flashlight' or 'torch.cat'.")
+    ja: NonEmpty = Field(description="Japanese headword, e.g. '懐中電灯' or 'テンソルの連結'.")
+    reading: str | None = Field(
+        default=None,
+        description="Reading of the Japanese headword in kana (hiragana or katakana); required "
+        "when the headword contains kanji.",
+    )
+
+
+class Text(_Strict):
+    """A piece of prose in both languages."""
+
+    en: NonEmpty
+    ja: NonEmpty
+
+
+class Relation(_Strict):
+    """A related word: bilingual text, a link to another entry, or both.
+
+    With ``ref`` alone the linked entry's headword stands for the text; without it, both
+    languages must be given.
+    """
+
+    en: str | None = Field(default=None, description="The word in English.")
+    ja: str | None = Field(default=None, description="The word in Japanese.")
+    reading: str | None = Field(default=None, description="Kana reading of ``ja`` if it has kanji.")
+    ref: str | None = Field(
+        default=None, pattern=ENTRY_ID_PATTERN, description="Id of the entry this word links to."
+    )
+    note: Text | None = Field(default=None, description="Why or how it relates, when not obvious.")
+
+    @model_validator(mode="after")
+    def _text_or_link(self) -> Relation:
+        if self.ref is None and not (self.en and self.ja):
+            raise ValueError("a relation without 'ref' needs both 'en' and 'ja'")
+        return self
+
+
+class Snippet(_Strict):
+    """A runnable example for an API entry, with what its output must look like."""
+
+    code: NonEmpty = Field(description="Python source; prints something meaningful.")
+    expected_output: str | None = Field(
+        default=None,
+        description="Exact expected stdout (compared after stripping trailing whitespace per line).",
+    )
+    output_contains: list[NonEmpty] = Field(
+        default_factory=list, description="Strings that must all appear in stdout."
+    )
+    output_regex: str | None = Field(
+        default=None, description="A regular expression that must match somewhere in stdout."
+    )
+    requires_cuda: bool = Field(default=False, description="Skip where no CUDA device exists.")
+    timeout_s: float | None = Field(default=None, gt=0, le=120, description="Override the timeout.")
+
+    @field_validator("output_regex")
+    @classmethod
+    def _regex_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"output_regex does not compile: {exc}") from None
+        return value
+
+
+class Source(_Strict):
+    """Where a definition can be checked."""
+
+    title: NonEmpty
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+
+
+class Entry(_Strict):
+    """One sense of one term. The unit of search results and of ``torchgloss show``."""
+
+    id: str = Field(pattern=ENTRY_ID_PATTERN, description="Stable id, e.g. 'torch-cat'.")
+    kind: Kind
+    term: Term
+    aliases: list[NonEmpty] = Field(
+        default_factory=list,
+        description="Other spellings and names in either language: オプティマイザー, torch.concat …",
+    )
+    definition: Text
+    synonyms: list[Relation] = Field(default_factory=list, description="同意語")
+    antonyms: list[Relation] = Field(default_factory=list, description="対義語")
+    cooccurring: list[Relation] = Field(default_factory=list, description="共起語")
+    related: list[Relation] = Field(default_factory=list, description="関連語")
+    api: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$",
+        description="Full dotted name for API entries, e.g. 'torch.nn.Linear'.",
+    )
+    since: str | None = Field(
+        default=None, pattern=r"^\d+\.\d+(\.\d+)?$", description="First torch version with it."
+    )
+    snippet: Snippet | None = None
+    sources: list[Source] = Field(default_factory=list)
+    tags: list[NonEmpty] = Field(default_factory=list, description="Free-form area tags.")
+
+    @model_validator(mode="after")
+    def _api_entries_name_their_api(self) -> Entry:
+        if self.kind is Kind.API and not self.api:
+            raise ValueError("an entry of kind 'api' needs the 'api' field (its dotted name)")
+        return self
+
+    def relations(self) -> dict[str, list[Relation]]:
+        """The four relation lists by their field name, in display order."""
+        return {
+            "synonyms": self.synonyms,
+            "antonyms": self.antonyms,
+            "cooccurring": self.cooccurring,
+            "related": self.related,
+        }
+
+
+class GlossaryFile(_Strict):
+    """The top level of one YAML file under ``data/``."""
+
+    entries: list[Entry] = Field(default_factory=list)
+
+
+def glossary_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) for one glossary YAML file."""
+    schema = GlossaryFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "torchgloss glossary file"
+    return schema

@@ -1,0 +1,83 @@
+"""What a search returns: typed results that say why each entry was found.
+
+These are plain dataclasses (no pydantic) so that the cold lexical path stays cheap, and they
+turn into the JSON of ``torchgloss search --json`` with :meth:`SearchHit.to_json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Signal(StrEnum):
+    """Which part of the engine found an entry."""
+
+    NAME = "name"  # the query is (or starts) an id, API name or headword
+    ALIAS = "alias"  # … an alias
+    READING = "reading"  # … the kana/romaji reading of a Japanese headword or alias
+    FUZZY = "fuzzy"  # … close to one of those, with typos
+    TEXT = "text"  # BM25 over the words of all the entry's text
+    SEMANTIC = "semantic"  # dense-vector similarity
+
+
+class Mode(StrEnum):
+    """Which signals a search may use."""
+
+    HYBRID = "hybrid"
+    LEXICAL = "lexical"
+    SEMANTIC = "semantic"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One signal's evidence for a hit: the surface form that matched and its own score."""
+
+    signal: Signal
+    surface: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"signal": self.signal.value, "surface": self.surface, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One ranked result."""
+
+    id: str
+    term_en: str
+    term_ja: str
+    kind: str
+    api: str | None
+    score: float
+    matched_by: tuple[Match, ...]
+    summary_en: str = ""
+    summary_ja: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The object shape of ``--json`` results."""
+        return {
+            "id": self.id,
+            "term": {"en": self.term_en, "ja": self.term_ja},
+            "api": self.api,
+            "kind": self.kind,
+            "score": round(self.score, 6),
+            "matched_by": [m.to_json() for m in self.matched_by],
+        }
+
+
+@dataclass(slots=True)
+class SearchResponse:
+    """The ranked hits for one query, with how they were obtained."""
+
+    query: str
+    results: list[SearchHit] = field(default_factory=list)
+    mode: Mode = Mode.HYBRID
+    semantic_used: bool = False
+    elapsed_ms: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"query": …, "results": […]}`` exactly as documented for ``--json``."""
+        return {"query": self.query, "results": [hit.to_json() for hit in self.results]}

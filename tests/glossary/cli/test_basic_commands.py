@@ -1,0 +1,148 @@
+"""The foundation commands end to end: show, stats, validate, schema, --version, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from glossary import __version__
+from glossary.cli import cli
+from tests.glossary.conftest import VALID_ENTRY
+
+BILLION_LAUGHS = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8)
+)
+
+
+def run_torchgloss(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point in a child process (exit codes, no traceback)."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-c", "from glossary.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_help_has_japanese_examples() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "自動微分" in result.output
+
+
+def test_show_json_has_both_languages() -> None:
+    result = CliRunner().invoke(cli, ["show", "flashlight", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["term"] == {"en": "flashlight", "ja": "懐中電灯", "reading": "かいちゅうでんとう"}
+    assert data["origin"]["trusted"] is True
+
+
+def test_show_renders_plain_text_when_piped() -> None:
+    result = CliRunner().invoke(cli, ["show", "torch.cat"])
+    assert result.exit_code == 0, result.output
+    assert "torch.cat" in result.output
+    assert "\x1b[" not in result.output
+    assert "torchgloss run torch.cat" in result.output
+
+
+def test_stats_json_counts() -> None:
+    result = CliRunner().invoke(cli, ["stats", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["entries"] >= 6
+    assert data["api_entries"] <= data["entries"]
+    assert data["snippets"] >= data["api_entries_with_snippets"]
+    assert set(data["relations"]) == {"synonyms", "antonyms", "cooccurring", "related"}
+
+
+def test_schema_is_json_schema() -> None:
+    result = CliRunner().invoke(cli, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert "entries" in schema["properties"]
+
+
+def test_unknown_id_is_one_line_exit_1() -> None:
+    result = run_torchgloss("show", "no-such-id")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("torchgloss: No entry has the id 'no-such-id'")
+
+
+def test_validate_passes_on_bundled_data() -> None:
+    result = run_torchgloss("validate")
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("entries:\n  - id: x\n    kind: object\n   term: y\n", ":4: not valid YAML"),
+        (VALID_ENTRY.replace("aliases:", "colour: red\n    aliases:"), ":7: entry 'my-lamp': field 'colour'"),
+        (VALID_ENTRY.replace("ref: flashlight", "ref: nowhere"), "links to 'nowhere'"),
+        (VALID_ENTRY + VALID_ENTRY.removeprefix("entries:\n"), "duplicate id"),
+        (BILLION_LAUGHS, "alias bomb"),
+    ],
+    ids=["indentation", "unknown-field", "dangling-link", "duplicate-id", "billion-laughs"],
+)
+def test_validate_reports_broken_files(
+    write_yaml: Callable[[str, str], Path], text: str, expected: str
+) -> None:
+    path = write_yaml("broken.yaml", text)
+    result = run_torchgloss("validate", "--no-api-check", str(path.parent))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert str(path) in result.stderr
+    assert expected in result.stderr
+
+
+def test_validate_json_lists_problems(write_yaml: Callable[[str, str], Path]) -> None:
+    path = write_yaml("broken.yaml", VALID_ENTRY.replace("ref: flashlight", "ref: nowhere"))
+    result = CliRunner().invoke(cli, ["validate", "--json", "--no-api-check", str(path.parent)])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["ok"] is False
+    assert data["problems"][0]["field"] == "related[0].ref"
+    assert data["problems"][0]["line"] == 10
+
+
+def test_validate_flags_api_names_that_do_not_resolve(write_yaml: Callable[[str, str], Path]) -> None:
+    path = write_yaml(
+        "api.yaml",
+        """\
+        entries:
+          - id: torch.catt
+            kind: api
+            api: torch.catt
+            term: {en: torch.catt, ja: 連結, reading: れんけつ}
+            definition: {en: Not a real function., ja: 存在しない関数。}
+        """,
+    )
+    result = run_torchgloss("validate", str(path.parent))
+    assert result.returncode == 1
+    assert "'torch.catt' does not resolve" in result.stderr
+
+
+def test_usage_error_exits_2() -> None:
+    result = run_torchgloss("show")
+    assert result.returncode == 2
+    assert "Missing argument" in result.stderr

@@ -1,0 +1,185 @@
+"""Loading the bundled glossary and user folders, with every problem located precisely."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from glossary.errors import EntryNotFoundError, GlossaryDataError
+from glossary.loader import load_glossary
+from glossary.schema import Kind
+from tests.glossary.conftest import VALID_ENTRY
+
+SEED_IDS = [
+    "flashlight",
+    "flame-torch",
+    "torch-verb",
+    "torch-of-hope",
+    "tokyo-torch",
+    "torch-tower",
+    "pytorch",
+    "torch7",
+    "torchscript",
+    "jit",
+    "torch.compile",
+    "torch.cat",
+    "torch.bmm",
+    "torch.nn",
+    "torch.nn.Module",
+    "import-torch",
+    "tensor",
+    "autograd",
+    "dynamic-computation-graph",
+    "cuda",
+    "gpu",
+    "cpu",
+    "torchvision",
+    "torchtext",
+    "torchaudio",
+    "torchserve",
+    "tensorboard",
+    "torch.utils.data.DataLoader",
+    "torch.utils.data.Dataset",
+    "optimizer",
+    "torch.optim.SGD",
+    "torch.optim.Adam",
+    "learning-rate",
+    "loss-function",
+    "backpropagation",
+    "transfer-learning",
+    "fine-tuning",
+    "regularization",
+    "onnx",
+    "torch.nn.parallel.DistributedDataParallel",
+    "torch.save",
+    "torch.nn.Module.state_dict",
+    "pip-install",
+    "conda-install",
+    "inference",
+    "training",
+    "torch.tensor",
+    "torch.zeros",
+    "torch.ones",
+    "torch.rand",
+    "torch.randn",
+    "torch.empty",
+    "torch.arange",
+    "torch.from_numpy",
+    "torch.reshape",
+    "torch.Tensor.view",
+    "torch.squeeze",
+    "torch.unsqueeze",
+    "torch.matmul",
+    "torch.dot",
+    "torch.no_grad",
+    "torch.manual_seed",
+    "torch.device",
+    "torch.Tensor.to",
+]
+
+
+def test_bundled_glossary_loads_and_covers_the_seed_terms() -> None:
+    glossary = load_glossary()
+    missing = [i for i in SEED_IDS if i not in glossary.by_id]
+    assert not missing, f"seed terms without an entry: {missing}"
+    assert all(e.snippet is not None for e in glossary.entries if e.kind is Kind.API)
+
+
+def test_torch_senses_carry_their_antonyms() -> None:
+    glossary = load_glossary()
+    antonyms = {
+        entry_id: {a.ja for a in glossary.get(entry_id).antonyms}
+        for entry_id in ("flashlight", "flame-torch", "torch-verb")
+    }
+    assert {"暗闇", "消灯", "無灯"} <= antonyms["flashlight"]
+    assert "闇" in antonyms["flame-torch"]
+    assert {"消火する", "鎮火"} <= antonyms["torch-verb"]
+
+
+def test_user_folder_is_merged_after_bundled(write_yaml: Callable[[str, str], Path]) -> None:
+    path = write_yaml("mine.yaml", VALID_ENTRY)
+    glossary = load_glossary([path.parent])
+    assert glossary.get("my-lamp").term.ja == "電灯"
+    assert glossary.origins["my-lamp"].trusted is False
+    assert glossary.origins["flashlight"].trusted is True
+    assert glossary.entries[-1].id == "my-lamp"
+
+
+def test_user_entry_replaces_bundled_entry_with_same_id(
+    write_yaml: Callable[[str, str], Path],
+) -> None:
+    path = write_yaml("override.yaml", VALID_ENTRY.replace("my-lamp", "torch-tower"))
+    glossary = load_glossary([path.parent])
+    assert glossary.get("torch-tower").term.en == "lamp"
+    assert glossary.origins["torch-tower"].path == path
+
+
+def test_torchgloss_data_env_adds_folders(
+    write_yaml: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_yaml("mine.yaml", VALID_ENTRY)
+    monkeypatch.setenv("TORCHGLOSS_DATA", str(path.parent))
+    assert "my-lamp" in load_glossary().by_id
+
+
+def test_every_problem_is_reported_with_file_line_and_field(
+    write_yaml: Callable[[str, str], Path],
+) -> None:
+    path = write_yaml(
+        "bad.yaml",
+        """\
+        entries:
+          - id: one
+            kind: object
+            term: {en: lamp, ja: 電灯, reading: でんとう}
+            colour: red
+            definition: {en: A light., ja: 明かり。}
+          - id: two
+            kind: object
+            term: {en: lamp, ja: 電灯, reading: denntou}
+            definition: {en: A light., ja: 明かり。}
+            related:
+              - {ref: no-such-entry}
+          - id: two
+            kind: object
+            term: {en: lamp, ja: 電灯, reading: でんとう}
+            definition: {en: A light., ja: 明かり。}
+        """,
+    )
+    with pytest.raises(GlossaryDataError) as info:
+        load_glossary([path.parent])
+    problems = {(p.line, p.field, p.entry_id): p.message for p in info.value.problems}
+    assert all(p.path == str(path) for p in info.value.problems)
+    assert "unknown field" in problems[(5, "colour", "one")]
+    assert "not kana" in problems[(9, "term.reading", "two")]
+    assert "no-such-entry" in problems[(12, "related[0].ref", "two")]
+    assert "duplicate id" in problems[(13, "id", "two")]
+
+
+def test_missing_language_is_reported(write_yaml: Callable[[str, str], Path]) -> None:
+    path = write_yaml(
+        "nolang.yaml",
+        """\
+        entries:
+          - id: half
+            kind: concept
+            term: {en: half}
+            definition: {en: Only English here., ja: 半分。}
+          - id: english-only
+            kind: concept
+            term: {en: whole, ja: 全体, reading: ぜんたい}
+            definition: {en: Only English here., ja: Only English here too.}
+        """,
+    )
+    with pytest.raises(GlossaryDataError) as info:
+        load_glossary([path.parent])
+    fields = {p.field: p.message for p in info.value.problems}
+    assert fields["term.ja"] == "required field is missing"
+    assert "no Japanese" in fields["definition.ja"]
+
+
+def test_unknown_id_suggests_close_ones() -> None:
+    with pytest.raises(EntryNotFoundError, match="torch.cat"):
+        load_glossary().get("cat")

@@ -1,0 +1,72 @@
+"""Safe YAML reading: plain data only, line numbers kept, bombs and oversize files refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from glossary.yamlsafe import YamlReadError, parse_yaml, read_yaml
+
+BILLION_LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_values_keep_their_line_numbers() -> None:
+    data, lines = parse_yaml("a: 1\nb:\n  - x\n  - {c: 2}\n")
+    assert data == {"a": 1, "b": ["x", {"c": 2}]}
+    assert lines.line_of(("b", 1, "c")) == 4
+    assert lines.line_of(("b", 0)) == 3
+    assert lines.line_of(("b", 7, "nope")) == 2  # falls back to the nearest ancestor
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    with pytest.raises(YamlReadError, match="alias bomb"):
+        parse_yaml(BILLION_LAUGHS)
+
+
+def test_small_aliases_are_fine() -> None:
+    data, _ = parse_yaml("base: &b {x: 1}\nother: *b\n")
+    assert data == {"base": {"x": 1}, "other": {"x": 1}}
+
+
+def test_python_object_tags_are_not_constructed() -> None:
+    with pytest.raises(YamlReadError, match="constructor"):
+        parse_yaml("a: !!python/object/apply:os.system ['echo pwned']\n")
+
+
+def test_duplicate_keys_are_errors_with_line() -> None:
+    with pytest.raises(YamlReadError) as info:
+        parse_yaml("a: 1\nb: 2\na: 3\n")
+    assert info.value.line == 3
+    assert "duplicate key" in info.value.message
+
+
+def test_bad_indentation_reports_line() -> None:
+    with pytest.raises(YamlReadError) as info:
+        parse_yaml("entries:\n  - id: x\n    kind: api\n   term: y\n")
+    assert info.value.line == 4
+
+
+def test_oversize_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 2000 + "\n")
+    with pytest.raises(YamlReadError, match="limit"):
+        read_yaml(path, max_bytes=1000)
+
+
+def test_non_utf8_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("a: 1\nb: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(YamlReadError, match="UTF-8") as info:
+        read_yaml(path)
+    assert info.value.line == 2
