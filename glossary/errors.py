@@ -71,4 +71,6 @@ class GlossaryDataError(GlossaryError):
         count = len(problems)
         head = "\n".join(str(p) for p in problems[:50])
         more = f"\n… and {count - 50} more" if count > 50 else ""
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in glossary data:\n{head}{more}")
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} in glossary data:\n{head}{more}"
+        )

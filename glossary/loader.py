@@ -7,20 +7,20 @@ the same id twice inside one folder is an error.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from glossary.errors import GlossaryDataError, GlossaryError, Problem
-from glossary.paths import bundled_data_dir, user_data_dirs
+from glossary.datafiles import data_fingerprint, glossary_folders, yaml_files
+from glossary.errors import GlossaryDataError, Problem
+from glossary.paths import bundled_data_dir
 from glossary.schema import Entry
 from glossary.yamlsafe import LineMap, YamlPath, YamlReadError, read_yaml
 
-YAML_SUFFIXES = (".yaml", ".yml")
+__all__ = ["EntryOrigin", "Glossary", "data_fingerprint", "glossary_folders", "load_glossary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,43 +78,6 @@ class _FileResult:
     problems: list[Problem]
 
 
-def glossary_folders(extra: Sequence[Path] = ()) -> list[Path]:
-    """The folders to load, in merge order: bundled, ``TORCHGLOSS_DATA``, then ``extra``."""
-    folders = [bundled_data_dir(), *user_data_dirs(), *extra]
-    seen: set[Path] = set()
-    unique: list[Path] = []
-    for folder in folders:
-        resolved = folder.resolve()
-        if resolved not in seen:
-            seen.add(resolved)
-            unique.append(folder)
-    return unique
-
-
-def yaml_files(paths: Iterable[Path]) -> list[Path]:
-    """YAML files named directly or found (recursively, sorted) in the given folders."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()))
-        elif path.exists():
-            files.append(path)
-        else:
-            raise GlossaryError(f"{path}: no such file or folder.")
-    return files
-
-
-def data_fingerprint(folders: Sequence[Path]) -> str:
-    """A hash of every glossary file's path and bytes: the key that says an index is stale."""
-    digest = hashlib.sha256()
-    for path in yaml_files(folders):
-        digest.update(str(path.resolve()).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 def _field_name(loc: tuple[Any, ...]) -> str:
     text = ""
     for part in loc:
@@ -140,9 +103,7 @@ def _pydantic_problems(
             message = message.removeprefix("Value error, ")
         field_loc = loc
         line = lines.line_of((*base, *field_loc))
-        problems.append(
-            Problem(str(path), line, _field_name(field_loc) or None, message, entry_id)
-        )
+        problems.append(Problem(str(path), line, _field_name(field_loc) or None, message, entry_id))
     return problems
 
 

@@ -11,7 +11,14 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 ENTRY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 """Ids are stable and filename-safe. API entries use their dotted name (`torch.nn.Linear`);
@@ -105,7 +112,7 @@ class Snippet(_Strict):
     code: NonEmpty = Field(description="Python source; prints something meaningful.")
     expected_output: str | None = Field(
         default=None,
-        description="Exact expected stdout (compared after stripping trailing whitespace per line).",
+        description="Exact expected stdout (trailing whitespace of each line is ignored).",
     )
     output_contains: list[NonEmpty] = Field(
         default_factory=list, description="Strings that must all appear in stdout."
@@ -142,7 +149,7 @@ class Entry(_Strict):
     term: Term
     aliases: list[NonEmpty] = Field(
         default_factory=list,
-        description="Other spellings and names in either language: オプティマイザー, torch.concat …",
+        description="Other names in either language: オプティマイザー, torch.concat …",
     )
     definition: Text
     synonyms: list[Relation] = Field(default_factory=list, description="同意語")

@@ -63,7 +63,9 @@ def glossary_stats(glossary: Glossary) -> GlossaryStats:
         api_entries=len(api),
         snippets=sum(1 for e in glossary.entries if e.snippet is not None),
         api_entries_with_snippets=sum(1 for e in api if e.snippet is not None),
-        relations={name: relations[name] for name in ("synonyms", "antonyms", "cooccurring", "related")},
+        relations={
+            name: relations[name] for name in ("synonyms", "antonyms", "cooccurring", "related")
+        },
         linked_relations=linked,
         files=len({origin.path for origin in glossary.origins.values()}),
     )
@@ -108,7 +110,9 @@ def public_names(module_name: str) -> list[str]:
     return sorted({str(n) for n in names if not str(n).startswith("_")})
 
 
-def api_coverage(glossary: Glossary, modules: tuple[str, ...] = COVERAGE_MODULES) -> list[ModuleCoverage]:
+def api_coverage(
+    glossary: Glossary, modules: tuple[str, ...] = COVERAGE_MODULES
+) -> list[ModuleCoverage]:
     """For each module, which of its public names an entry documents.
 
     A name counts as covered when an entry's ``api`` (or a dotted alias) is ``module.name``, or

@@ -41,9 +41,16 @@ def check_links(entries: Sequence[Entry], origins: dict[str, EntryOrigin]) -> It
                     continue
                 field = f"{name}[{i}].ref"
                 if item.ref not in ids:
-                    yield _problem(origins.get(entry.id), entry, field, f"links to {item.ref!r}, which no entry defines")
+                    yield _problem(
+                        origins.get(entry.id),
+                        entry,
+                        field,
+                        f"links to {item.ref!r}, which no entry defines",
+                    )
                 elif item.ref == entry.id:
-                    yield _problem(origins.get(entry.id), entry, field, "an entry cannot link to itself")
+                    yield _problem(
+                        origins.get(entry.id), entry, field, "an entry cannot link to itself"
+                    )
 
 
 def check_aliases(entries: Sequence[Entry], origins: dict[str, EntryOrigin]) -> Iterable[Problem]:
@@ -62,11 +69,15 @@ def check_aliases(entries: Sequence[Entry], origins: dict[str, EntryOrigin]) -> 
             if key in seen:
                 yield _problem(origin, entry, field, f"duplicate alias {alias!r}")
             elif key in own:
-                yield _problem(origin, entry, field, f"alias {alias!r} repeats the entry's own term")
+                yield _problem(
+                    origin, entry, field, f"alias {alias!r} repeats the entry's own term"
+                )
             else:
                 owner = api_claims.get(key)
                 if owner is not None and owner != entry.id:
-                    yield _problem(origin, entry, field, f"alias {alias!r} is the API name of entry {owner!r}")
+                    yield _problem(
+                        origin, entry, field, f"alias {alias!r} is the API name of entry {owner!r}"
+                    )
             seen.add(key)
     aliases_by_api_entry: dict[str, str] = {}
     for entry in entries:
@@ -79,7 +90,10 @@ def check_aliases(entries: Sequence[Entry], origins: dict[str, EntryOrigin]) -> 
             first = aliases_by_api_entry.setdefault(key, entry.id)
             if first != entry.id:
                 yield _problem(
-                    origins.get(entry.id), entry, f"aliases[{i}]", f"alias {alias!r} is also an alias of {first!r}"
+                    origins.get(entry.id),
+                    entry,
+                    f"aliases[{i}]",
+                    f"alias {alias!r} is also an alias of {first!r}",
                 )
 
 
@@ -94,20 +108,37 @@ def check_languages(entries: Sequence[Entry], origins: dict[str, EntryOrigin]) -
             if ascii_share < 0.5:
                 yield _problem(origin, entry, "definition.en", "looks Japanese, not English")
         if entry.term.reading is not None and not is_kana(entry.term.reading):
-            yield _problem(origin, entry, "term.reading", f"reading {entry.term.reading!r} is not kana")
+            yield _problem(
+                origin, entry, "term.reading", f"reading {entry.term.reading!r} is not kana"
+            )
         if entry.term.reading is None and needs_reading(entry.term.ja):
-            yield _problem(origin, entry, "term.reading", f"{entry.term.ja!r} has kanji, so a kana reading is required")
+            yield _problem(
+                origin,
+                entry,
+                "term.reading",
+                f"{entry.term.ja!r} has kanji, so a kana reading is required",
+            )
         for name, items in entry.relations().items():
             for i, item in enumerate(items):
                 if item.reading is not None and not is_kana(item.reading):
-                    yield _problem(origin, entry, f"{name}[{i}].reading", f"reading {item.reading!r} is not kana")
+                    yield _problem(
+                        origin,
+                        entry,
+                        f"{name}[{i}].reading",
+                        f"reading {item.reading!r} is not kana",
+                    )
 
 
 def check_api_names(entries: Sequence[Entry], origins: dict[str, EntryOrigin]) -> Iterable[Problem]:
     """Each ``api`` must resolve in the installed torch (imports torch: about 1.5 s)."""
     for entry in entries:
         if entry.api and resolve_api(entry.api) is None:
-            yield _problem(origins.get(entry.id), entry, "api", f"{entry.api!r} does not resolve in the installed torch")
+            yield _problem(
+                origins.get(entry.id),
+                entry,
+                "api",
+                f"{entry.api!r} does not resolve in the installed torch",
+            )
 
 
 def resolve_api(dotted: str) -> object | None:
@@ -131,7 +162,9 @@ CROSS_ENTRY_CHECKS: list[EntryCheck] = [check_links, check_aliases, check_langua
 """Checks cheap enough to run on every load."""
 
 
-def cross_entry_problems(entries: Sequence[Entry], origins: dict[str, EntryOrigin]) -> list[Problem]:
+def cross_entry_problems(
+    entries: Sequence[Entry], origins: dict[str, EntryOrigin]
+) -> list[Problem]:
     """All problems found by :data:`CROSS_ENTRY_CHECKS`."""
     return [p for check in CROSS_ENTRY_CHECKS for p in check(entries, origins)]
 
@@ -153,6 +186,9 @@ def validate(paths: Sequence[Path] = (), *, check_api: bool = True) -> list[Prob
     checks.extend(EXTRA_CHECKS)
     for check in checks:
         problems.extend(check(entries, origins))
+    from glossary.snippets.validation import snippet_problems  # imported here: no import cycle
+
+    problems.extend(snippet_problems(entries, origins))
     return sorted(problems, key=lambda p: (p.path, p.line or 0))
 
 

@@ -69,15 +69,20 @@ class _Builder:
             )
         self.lines.lines.setdefault(path, node.start_mark.line + 1)
         if id(node) in self.active:
-            raise YamlReadError("an alias refers to itself (recursive YAML)", node.start_mark.line + 1)
+            raise YamlReadError(
+                "an alias refers to itself (recursive YAML)", node.start_mark.line + 1
+            )
         if isinstance(node, ScalarNode):
             try:
                 return self.constructor.construct_object(node, deep=True)
             except ConstructorError as exc:
-                raise YamlReadError(_one_line(exc.problem or str(exc)), node.start_mark.line + 1) from None
+                raise YamlReadError(
+                    _one_line(exc.problem or str(exc)), node.start_mark.line + 1
+                ) from None
         if node.tag not in _PLAIN_COLLECTION_TAGS:
             raise YamlReadError(
-                f"could not determine a constructor for the tag {node.tag!r}", node.start_mark.line + 1
+                f"could not determine a constructor for the tag {node.tag!r}",
+                node.start_mark.line + 1,
             )
         self.active.add(id(node))
         try:
@@ -93,10 +98,14 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlReadError("merge keys ('<<') are not supported", key_node.start_mark.line + 1)
+                raise YamlReadError(
+                    "merge keys ('<<') are not supported", key_node.start_mark.line + 1
+                )
             key = self.build(key_node, (*path, "<key>"))
             if not isinstance(key, str):
-                raise YamlReadError(f"mapping keys must be text, not {key!r}", key_node.start_mark.line + 1)
+                raise YamlReadError(
+                    f"mapping keys must be text, not {key!r}", key_node.start_mark.line + 1
+                )
             if key in result:
                 raise YamlReadError(f"duplicate key {key!r}", key_node.start_mark.line + 1)
             result[key] = self.build(value_node, (*path, key))

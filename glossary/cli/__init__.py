@@ -71,8 +71,7 @@ class LazyGroup(click.Group):
     "data_dirs",
     multiple=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Extra glossary folder, merged after the bundled one (repeatable). "
-    "Also: TORCHGLOSS_DATA.",
+    help="Extra glossary folder, merged after the bundled one (repeatable). Also: TORCHGLOSS_DATA.",
 )
 @click.pass_context
 def cli(ctx: click.Context, data_dirs: tuple[Path, ...]) -> None:
@@ -89,7 +88,10 @@ def cli(ctx: click.Context, data_dirs: tuple[Path, ...]) -> None:
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: runs the CLI, turning :class:`GlossaryError` into one line and a status."""
     try:
-        return cli.main(args=argv, prog_name="torchgloss", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="torchgloss", standalone_mode=False)
+        if isinstance(status, int) and status:
+            sys.exit(status)  # ctx.exit(N) comes back as a return value without standalone mode
+        return status
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)

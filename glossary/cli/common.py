@@ -19,7 +19,9 @@ def console(stderr: bool = False) -> Console:
     """A Rich console: colour on a terminal, plain text when piped, ``NO_COLOR`` honoured."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped output is not wrapped: a path or message cut at column 80 breaks grep and copy-paste.
+    return Console(stderr=stderr, highlight=False, soft_wrap=not stream.isatty())
 
 
 def echo_json(data: Any) -> None:

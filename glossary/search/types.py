@@ -77,6 +77,7 @@ class SearchResponse:
     mode: Mode = Mode.HYBRID
     semantic_used: bool = False
     elapsed_ms: float = 0.0
+    notices: list[str] = field(default_factory=list)  # e.g. why semantic search was skipped
 
     def to_json(self) -> dict[str, Any]:
         """``{"query": …, "results": […]}`` exactly as documented for ``--json``."""

@@ -181,5 +181,5 @@ def test_missing_language_is_reported(write_yaml: Callable[[str, str], Path]) ->
 
 
 def test_unknown_id_suggests_close_ones() -> None:
-    with pytest.raises(EntryNotFoundError, match="torch.cat"):
+    with pytest.raises(EntryNotFoundError, match=r"torch\.cat"):
         load_glossary().get("cat")

@@ -97,7 +97,10 @@ def test_validate_passes_on_bundled_data() -> None:
     ("text", "expected"),
     [
         ("entries:\n  - id: x\n    kind: object\n   term: y\n", ":4: not valid YAML"),
-        (VALID_ENTRY.replace("aliases:", "colour: red\n    aliases:"), ":7: entry 'my-lamp': field 'colour'"),
+        (
+            VALID_ENTRY.replace("aliases:", "colour: red\n    aliases:"),
+            ":5: entry 'my-lamp': field 'colour'",
+        ),
         (VALID_ENTRY.replace("ref: flashlight", "ref: nowhere"), "links to 'nowhere'"),
         (VALID_ENTRY + VALID_ENTRY.removeprefix("entries:\n"), "duplicate id"),
         (BILLION_LAUGHS, "alias bomb"),
@@ -125,7 +128,9 @@ def test_validate_json_lists_problems(write_yaml: Callable[[str, str], Path]) ->
     assert data["problems"][0]["line"] == 10
 
 
-def test_validate_flags_api_names_that_do_not_resolve(write_yaml: Callable[[str, str], Path]) -> None:
+def test_validate_flags_api_names_that_do_not_resolve(
+    write_yaml: Callable[[str, str], Path],
+) -> None:
     path = write_yaml(
         "api.yaml",
         """\

@@ -1,0 +1,176 @@
+"""``torchgloss run`` and ``torchgloss check-snippets``: run entries' examples, show or check them.
+
+Both are thin: :mod:`glossary.snippets` runs and judges; this module picks what to run and
+renders the results (Rich on a terminal, plain text when piped, JSON with ``--json``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from glossary.cli.common import console, echo_json, load
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from glossary.snippets.checks import SnippetCheck
+    from glossary.snippets.runner import RunResult
+
+RESULT_FIELDS = ("exit_code", "stdout", "stderr", "timed_out", "duration_s", "skipped")
+"""The fields of ``run --json``, besides ``id``; ``device`` and ``truncated`` follow them."""
+
+
+def result_json(entry_id: str, result: RunResult) -> dict[str, Any]:
+    """``run --json``'s object: the id, then the result's fields."""
+    fields = (*RESULT_FIELDS, "device", "truncated")
+    return {"id": entry_id, **{name: getattr(result, name) for name in fields}}
+
+
+def describe(result: RunResult) -> str:
+    """One line saying how a run ended."""
+    if result.skipped:
+        return f"skipped: {result.skipped}"
+    if result.timed_out:
+        return f"timed out after {result.duration_s:.1f} s"
+    if result.truncated:
+        return f"stopped: too much output, after {result.duration_s:.1f} s"
+    return f"exit status {result.exit_code} in {result.duration_s:.2f} s on {result.device}"
+
+
+def show_code(out: Console, code: str) -> None:
+    """The snippet's code: highlighted on a terminal, as is when piped."""
+    if out.is_terminal:
+        from rich.syntax import Syntax
+
+        out.print(Syntax(code.rstrip("\n"), "python", background_color="default"))
+        out.rule("output", style="dim")
+    else:
+        click.echo(code.rstrip("\n"))
+        click.echo("--- output ---")
+
+
+@click.command()
+@click.argument("entry_id")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=0, min_open=True, max=600),
+    default=None,
+    help="Time limit in seconds (default: the entry's own, else 10).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("--yes", is_flag=True, help="Run an example from your own glossary folder.")
+@click.pass_context
+def run(
+    ctx: click.Context, entry_id: str, timeout_s: float | None, as_json: bool, yes: bool
+) -> None:
+    """Run the example of ENTRY_ID and show its code and output.
+
+    \b
+    The example runs in its own isolated Python process, with limits on time, memory and
+    output. A failing example is reported, not raised: its exit status is in the output, and
+    the command exits with 0. Examples from your own glossary folders run only with --yes.
+    """
+    from glossary.snippets.runner import run_snippet, start_snippet
+    from glossary.snippets.trust import runnable_snippet
+
+    snippet = runnable_snippet(load(ctx), entry_id, confirmed=yes)
+    if as_json:
+        echo_json(result_json(entry_id, run_snippet(snippet, timeout_s=timeout_s)))
+        return
+    show_code(console(), snippet.code)
+    with start_snippet(snippet, timeout_s=timeout_s) as process:
+        for chunk in process:
+            click.echo(chunk.text, nl=False, err=chunk.stream == "stderr")
+    result = process.wait()
+    colour = "green" if result.ok else "yellow" if result.skipped else "red"
+    click.secho(describe(result), fg=colour, err=True)
+
+
+@click.command("check-snippets")
+@click.argument("entry_ids", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Examples run at a time (default: the CPU cores).",
+)
+@click.option("--yes", is_flag=True, help="Also run the examples of your own glossary folders.")
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Start a fresh interpreter for each example instead of forking one that has "
+    "imported torch already (slower; the same isolation).",
+)
+@click.pass_context
+def check_snippets(
+    ctx: click.Context,
+    entry_ids: tuple[str, ...],
+    as_json: bool,
+    jobs: int | None,
+    yes: bool,
+    fresh: bool,
+) -> None:
+    """Run every example (or those of ENTRY_IDS) and check its output against its entry.
+
+    Exits with status 1 when any example fails; each failure names its entry.
+    """
+    from glossary.snippets.checks import check_all
+
+    glossary = load(ctx)
+    err = console(stderr=True)  # progress goes to stderr, and only on a terminal
+    started = time.perf_counter()
+    kwargs: dict[str, Any] = {"ids": entry_ids or None, "confirmed": yes, "warm": not fresh}
+    if err.is_terminal and not as_json:
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as progress:
+            total = sum(1 for e in glossary.entries if e.snippet) if not entry_ids else None
+            task = progress.add_task("checking examples", total=total)
+            checks = check_all(glossary, jobs, on_check=lambda _: progress.advance(task), **kwargs)
+    else:
+        checks = check_all(glossary, jobs, **kwargs)
+    elapsed = time.perf_counter() - started
+    counts = {
+        status: sum(c.status == status for c in checks)
+        for status in ("passed", "failed", "skipped")
+    }
+    if as_json:
+        echo_json(
+            {"total_s": round(elapsed, 2), **counts, "checks": [_check_json(c) for c in checks]}
+        )
+    else:
+        _report(checks, counts, elapsed)
+    if counts["failed"]:
+        ctx.exit(1)
+
+
+def _check_json(check: SnippetCheck) -> dict[str, Any]:
+    result = check.result
+    return {
+        "id": check.entry_id,
+        "status": check.status,
+        "problems": list(check.problems),
+        "exit_code": result.exit_code if result else None,
+        "duration_s": result.duration_s if result else None,
+    }
+
+
+def _report(checks: list[SnippetCheck], counts: dict[str, int], elapsed: float) -> None:
+    """Failures and skips with their entry ids and reasons, then one summary line."""
+    for check in checks:
+        if check.status == "failed":
+            click.secho(f"FAIL {check.entry_id}", fg="red", bold=True)
+        elif check.status == "skipped":
+            click.secho(f"skip {check.entry_id}", fg="yellow")
+        else:
+            continue
+        for problem in check.problems:
+            click.echo("  " + problem.replace("\n", "\n  "))
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    click.secho(f"{len(checks)} examples: {summary} in {elapsed:.1f} s", bold=True)

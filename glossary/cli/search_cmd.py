@@ -1,0 +1,177 @@
+"""``torchgloss search QUERY``: ranked entries with why each matched; ``-`` reads stdin."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from glossary.cli.common import console, data_dirs, echo_json
+from glossary.errors import GlossaryError
+from glossary.search.types import Mode, SearchResponse
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from glossary.search.engine import SearchEngine
+    from glossary.search.types import Match, SearchHit
+
+MODES = [m.value for m in Mode]
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option(
+    "--limit", "-n", default=10, show_default=True, type=click.IntRange(min=1), help="Most results."
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    help="Language of the query and of the one-line definitions (default: guessed).",
+)
+@click.option("--kind", help="Only entries of this kind: api, concept, object, library …")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default=Mode.HYBRID.value,
+    show_default=True,
+    help="Which signals rank: names + words + meaning, names + words only, or meaning only.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--model", help="Embedding model: a folder or Hub id (default: bundled E5).")
+@click.option("--device", help="Device for the model: cpu, cuda, mps (default: best present).")
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: tuple[str, ...],
+    limit: int,
+    lang: str | None,
+    kind: str | None,
+    mode: str,
+    as_json: bool,
+    model: str | None,
+    device: str | None,
+) -> None:
+    """Search the glossary for QUERY, in Japanese, English, kana or romaji.
+
+    The words of QUERY may be given unquoted. With QUERY "-", read one query per line from
+    stdin and print one JSON object per line (the model is loaded once).
+
+    \b
+    例: torchgloss search 自動微分
+        torchgloss search テンソルをつなげる --limit 3
+        torchgloss search jidou bibun
+        torchgloss search torch.cta --json
+        printf 'cat\\nじどうびぶん\\n' | torchgloss search -
+    """
+    searcher = _Searcher(data_dirs(ctx), model, device)
+    options = {"limit": limit, "lang": lang, "kind": kind, "mode": Mode(mode)}
+    if query == ("-",):
+        _search_lines(searcher, options)
+        return
+    response = searcher.search(" ".join(query), options)
+    if as_json:
+        echo_json(response.to_json())
+        return
+    _render(response, lang)
+
+
+class _Searcher:
+    """Answers queries through a running ``torchgloss serve`` if one serves these folders,
+    else with an engine opened here on first use (and kept for the next query)."""
+
+    def __init__(self, extra: list[Path], model: str | None, device: str | None) -> None:
+        self.extra = extra
+        self.model = model
+        self.device = device
+        self.engine: SearchEngine | None = None
+        self.use_server = model is None and device is None
+
+    def search(self, query: str, options: dict[str, object]) -> SearchResponse:
+        if self.use_server:
+            response = self._remote(query, options)
+            if response is not None:
+                return response
+            self.use_server = False  # no server: do not knock again for every line
+        if self.engine is None:
+            from glossary.search.engine import SearchEngine
+
+            self.engine = SearchEngine.open(self.extra, model=self.model, device=self.device)
+        return self.engine.search(query, **options)  # type: ignore[arg-type]
+
+    def _remote(self, query: str, options: dict[str, object]) -> SearchResponse | None:
+        from glossary.paths import runtime_dir
+
+        socket_path = runtime_dir() / "search.sock"  # glossary.server.default_socket_path()
+        if not socket_path.exists():
+            return None
+        from glossary.search.freshness import folder_names, light_folders
+        from glossary.server_client import remote_search
+
+        return remote_search(
+            socket_path,
+            folder_names(light_folders(self.extra)),
+            query,
+            **options,  # type: ignore[arg-type]
+        )
+
+
+def _search_lines(searcher: _Searcher, options: dict[str, object]) -> None:
+    """``search -``: one compact JSON object per input line, flushed as it is answered."""
+    from glossary.text.normalize import clean
+
+    stdin = click.get_text_stream("stdin", errors="replace")
+    for line in stdin:
+        query = line.rstrip("\r\n")
+        try:
+            data = searcher.search(query, options).to_json()
+        except GlossaryError as exc:
+            data = {"query": clean(query), "results": [], "error": str(exc)}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+        sys.stdout.flush()
+
+
+def _render(response: SearchResponse, lang: str | None) -> None:
+    from rich.text import Text
+
+    from glossary.text.normalize import has_japanese
+
+    out = console()
+    err = console(stderr=True)
+    for notice in response.notices:
+        err.print(Text(notice, style="yellow"))
+    if not response.results:
+        err.print(Text(f"No entries match {response.query!r}.", style="dim"))
+        return
+    japanese = lang == "ja" or (lang is None and has_japanese(response.query))
+    for rank, hit in enumerate(response.results, 1):
+        out.print(_hit_view(rank, hit, japanese))
+
+
+def _hit_view(rank: int, hit: SearchHit, japanese: bool) -> Text:
+    from rich.text import Text
+
+    view = Text()
+    view.append(f"{rank:>2}  ", style="dim")
+    view.append(hit.term_en, style="bold")
+    view.append("  ")
+    view.append(hit.term_ja, style="bold cyan")
+    view.append(f"  [{hit.kind}]", style="magenta")
+    if hit.id not in (hit.term_en, hit.api):
+        view.append(f"  {hit.id}", style="dim")
+    summary = (hit.summary_ja or hit.summary_en) if japanese else (hit.summary_en or hit.summary_ja)
+    if summary:
+        view.append("\n    " + summary)
+    if hit.matched_by:
+        view.append("\n    matched: ", style="dim")
+        view.append(" · ".join(_why(m) for m in hit.matched_by), style="green")
+    return view
+
+
+def _why(match: Match) -> str:
+    if match.signal.value == "text":
+        return f"words {match.surface}"
+    return f"{match.signal.value} “{match.surface}”"

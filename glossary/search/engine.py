@@ -1,0 +1,394 @@
+"""The search engine: one object that answers any query from the CLI, the server and the TUI.
+
+Opening an engine is cheap: it checks the glossary's fingerprint and loads the compiled
+lexical index (building it first when the data changed). The embedding model and the dense
+index are loaded only when a query needs them:
+
+* a query with one certain lexical answer (an exact id, name, alias or reading, or a dotted
+  suffix) is answered without them;
+* otherwise the query vector comes from the precomputed vectors of known names, then from the
+  on-disk query cache, and only then from the model (``import torch`` and the lean encoder);
+* the dense index is built the first time it is missing or stale (tens of seconds).
+
+Example::
+
+    engine = SearchEngine.open()
+    for hit in engine.search("テンソルをつなげる", limit=3).results:
+        print(hit.id, hit.score, [m.signal.value for m in hit.matched_by])
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from glossary.errors import GlossaryError, IndexError_, ModelError, UsageError
+from glossary.search import lexical as lexical_index
+from glossary.search.fusion import FusionWeights, fuse
+from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, LexicalIndex, analyze
+from glossary.search.types import Mode, SearchHit, SearchResponse
+from glossary.text.normalize import clean
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from glossary.embedding.encoder import Encoder
+    from glossary.embedding.spec import ModelSpec
+    from glossary.loader import Glossary
+    from glossary.schema import Entry
+    from glossary.search.dense import DenseIndex
+
+#: The default model's name (as in ``glossary.embedding.convert``, kept here to stay import-light).
+DEFAULT_MODEL_NAME = "multilingual-e5-small"
+#: ``progress(stage, done, total)`` while the model or the dense index is being built.
+ProgressCallback = Callable[[str, int, int], None]
+
+LANGS = ("ja", "en")
+#: The most text given to the model for one query (the encoder would window anything longer).
+MAX_SEMANTIC_CHARS = 1000
+#: How many dense hits take part in fusion.
+DENSE_CANDIDATES = 100
+#: An exact answer is certain when it beats the next exact answer by this much.
+DECISIVE_MARGIN = 0.03
+
+
+class SearchEngine:
+    """Hybrid search over one set of glossary folders. Thread-safe.
+
+    Create it with :meth:`open`.
+    """
+
+    def __init__(
+        self,
+        folders: Sequence[Path],
+        extra_folders: Sequence[Path],
+        fingerprint: str,
+        lexical: LexicalIndex,
+        *,
+        model: str | None = None,
+        device: str | None = None,
+        glossary: Glossary | None = None,
+    ) -> None:
+        self.folders = list(folders)
+        self.extra_folders = list(extra_folders)
+        self.fingerprint = fingerprint
+        self.lexical = lexical
+        self.model = model
+        self.device = device
+        self.weights = FusionWeights()
+        self._glossary = glossary
+        self._spec: ModelSpec | None = None
+        self._encoder: Encoder | None = None
+        self._dense: DenseIndex | None = None
+        self._lock = threading.RLock()
+        self._encode_lock = threading.Lock()
+
+    # ------------------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls,
+        extra_folders: Sequence[Path] = (),
+        *,
+        model: str | None = None,
+        device: str | None = None,
+    ) -> SearchEngine:
+        """An engine over the bundled glossary plus ``extra_folders`` (``--data``).
+
+        Loads (or builds, when the data changed) the lexical index only; see the module
+        docstring for when the model is loaded.
+
+        Raises:
+            GlossaryDataError: the glossary files do not validate (only when a build is needed).
+            IndexError_: the index cannot be written.
+        """
+        from glossary.search.freshness import light_folders
+
+        folders = light_folders(extra_folders)
+        lexical = lexical_index.load_unchanged(folders)
+        loaded: list[Glossary] = []
+        if lexical is None:  # something changed, or first run: decide by the real fingerprint
+            from glossary.loader import data_fingerprint, glossary_folders, load_glossary
+
+            folders = glossary_folders(extra_folders)
+
+            def entries() -> list[Entry]:
+                loaded.append(load_glossary(extra_folders, check=False))
+                return loaded[0].entries
+
+            lexical, _ = lexical_index.load_or_build(folders, data_fingerprint(folders), entries)
+        return cls(
+            folders,
+            extra_folders,
+            lexical.fingerprint,
+            lexical,
+            model=model,
+            device=device,
+            glossary=loaded[0] if loaded else None,
+        )
+
+    @property
+    def glossary(self) -> Glossary:
+        """The full glossary (pydantic entries), loaded on first use."""
+        with self._lock:
+            if self._glossary is None:
+                from glossary.loader import load_glossary
+
+                self._glossary = load_glossary(self.extra_folders, check=False)
+            return self._glossary
+
+    def entry(self, entry_id: str) -> Entry:
+        """The full entry with this id; raises :class:`EntryNotFoundError` naming close ids."""
+        return self.glossary.get(entry_id)
+
+    def info(self, entry_id: str) -> EntryInfo:
+        """What a hit shows of an entry (from the index: no YAML is read)."""
+        try:
+            return self.lexical.entries[self.lexical.ids[entry_id]]
+        except KeyError:
+            from glossary.errors import EntryNotFoundError
+
+            raise EntryNotFoundError(f"No entry has the id {entry_id!r}.") from None
+
+    # ----------------------------------------------------------------------------- semantic
+
+    @property
+    def semantic_ready(self) -> bool:
+        """True once the model and the dense index are loaded (queries never wait on them)."""
+        return self._encoder is not None and self._dense is not None
+
+    def ensure_semantic(self, progress: ProgressCallback | None = None) -> None:
+        """Load the model and the dense index, building either if needed (slow; thread-safe).
+
+        Raises:
+            ModelError: the model cannot be built or loaded.
+            IndexError_: the dense index cannot be built or written.
+        """
+        with self._lock:
+            self._dense_index(progress, build=True)
+            self._load_encoder()
+
+    def rebuild_indexes(
+        self, progress: ProgressCallback | None = None, semantic: bool = True
+    ) -> None:
+        """Build the lexical index (and, with ``semantic``, the dense index) again from scratch."""
+        from glossary.loader import data_fingerprint
+        from glossary.search import dense
+        from glossary.search.freshness import folder_names, yaml_stats
+
+        with self._lock:
+            self._glossary = None
+            self.fingerprint = data_fingerprint(self.folders)
+            self.lexical = LexicalIndex.build(self.glossary.entries, self.fingerprint)
+            self.lexical.save(
+                lexical_index.index_path(self.folders),
+                folder_names(self.folders),
+                yaml_stats(self.folders),
+            )
+            self._dense = None
+            spec = self._model_spec(progress) if semantic else None
+            if spec is not None:
+                signature = dense.model_signature(spec)
+                self._dense = dense.build(
+                    dense.index_dir(self.folders, signature),
+                    self.glossary.entries,
+                    self._load_encoder(),
+                    dense.expected_manifest(self.fingerprint, signature),
+                    progress,
+                )
+
+    def _model_spec(
+        self, progress: ProgressCallback | None = None, build: bool = True
+    ) -> ModelSpec | None:
+        """The model's spec; with ``build`` False, ``None`` rather than building or downloading."""
+        with self._lock:
+            if self._spec is None:
+                if build:
+                    from glossary.embedding.models import resolve_model
+
+                    self._spec = resolve_model(self.model, progress)
+                elif self.model is None or self.model.strip() in ("default", DEFAULT_MODEL_NAME):
+                    from glossary.embedding.convert import default_model_spec
+
+                    self._spec = default_model_spec()
+            return self._spec
+
+    def _load_encoder(self) -> Encoder:
+        with self._lock:
+            if self._encoder is None:
+                from glossary.embedding.encoder import load_encoder
+
+                self._encoder = load_encoder(self.model, self.device)
+            return self._encoder
+
+    def _dense_index(self, progress: ProgressCallback | None, build: bool) -> DenseIndex | None:
+        """The dense index; with ``build`` False, ``None`` instead of building one."""
+        from glossary.search import dense
+
+        with self._lock:
+            if self._dense is not None:
+                return self._dense
+            spec = self._model_spec(progress, build=build)
+            if spec is None:
+                return None
+            signature = dense.model_signature(spec)
+            directory = dense.index_dir(self.folders, signature)
+            expected = dense.expected_manifest(self.fingerprint, signature)
+            if build:
+                self._dense, _ = dense.load_or_build(
+                    directory, expected, lambda: self.glossary.entries, self._load_encoder, progress
+                )
+            else:
+                self._dense = dense.load(directory, expected)
+            return self._dense
+
+    def _query_vector(self, text: str, allow_model: bool) -> np.ndarray | None:
+        """The query's vector from known names, the cache, or (if allowed) the model."""
+        from glossary.paths import indexes_dir
+        from glossary.search import dense
+        from glossary.search.query_cache import FILE_NAME, QueryCache
+
+        index = self._dense_index(None, build=allow_model)
+        if index is None:
+            return None
+        text = text[:MAX_SEMANTIC_CHARS]
+        vector = index.surface_vector(text)
+        if vector is not None:
+            return vector
+        cache = QueryCache(indexes_dir() / FILE_NAME, dense.signature_key(index.manifest["model"]))
+        vector = cache.get(text)
+        if vector is not None and vector.shape == (index.dimension,):
+            return vector
+        if not allow_model:
+            return None
+        encoder = self._load_encoder()
+        with self._encode_lock:
+            vector = encoder.encode_queries([text])[0]
+        cache.put(text, vector)
+        return vector
+
+    # ------------------------------------------------------------------------------- search
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        lang: str | None = None,
+        kind: str | None = None,
+        mode: Mode = Mode.HYBRID,
+        load_model: bool = True,
+    ) -> SearchResponse:
+        """Rank entries for ``query``; never raises for odd text.
+
+        Args:
+            query: anything a person may type or paste, in either language.
+            limit: most results to return (at least 1).
+            lang: ``"en"`` treats a Latin-letter query as English only (no romaji reading);
+                ``"ja"`` or ``None`` also reads it as romaji.
+            kind: keep only entries of this kind (``api``, ``concept``, ``object`` …).
+            mode: ``HYBRID`` (default), ``LEXICAL`` (names and words, never the model) or
+                ``SEMANTIC`` (dense vectors only).
+            load_model: when ``False``, a query that would need the model is answered from the
+                lexical signals alone (the TUI while the model loads in a worker).
+
+        Raises:
+            UsageError: the query is empty or blank, or an argument is out of range.
+            ModelError, IndexError_: semantic mode only, when the model or index cannot load.
+        """
+        started = time.perf_counter()
+        mode = Mode(mode)
+        text = clean(query)
+        if not text:
+            raise UsageError("The query is empty; type a word or phrase to search for.")
+        if limit < 1:
+            raise UsageError(f"--limit must be at least 1, not {limit}.")
+        if lang is not None and lang not in LANGS:
+            raise UsageError(f"--lang must be 'ja' or 'en', not {lang!r}.")
+        if kind is not None:
+            _check_kind(kind, {info.kind for info in self.lexical.entries})
+        response = SearchResponse(query=text, mode=mode)
+        candidates: list[LexicalCandidate] = []
+        if mode is not Mode.SEMANTIC:
+            candidates = self.lexical.search(analyze(text, romaji=lang != "en"))
+            if kind is not None:
+                candidates = [c for c in candidates if self.lexical.entries[c.entry].kind == kind]
+        dense_hits = []
+        if mode is Mode.SEMANTIC or (mode is Mode.HYBRID and not _decisive(candidates)):
+            dense_hits = self._dense_hits(text, kind, mode, load_model, response)
+        ids = [info.id for info in self.lexical.entries]
+        ranked = fuse(candidates, ids, dense_hits, mode, self.weights)
+        for item in ranked:
+            position = self.lexical.ids.get(item.entry_id)
+            if position is None:
+                continue  # a dense row for an entry the lexical index no longer has
+            info = self.lexical.entries[position]
+            if kind is not None and info.kind != kind:
+                continue
+            response.results.append(_hit(info, item.score, tuple(item.matches)))
+            if len(response.results) >= limit:
+                break
+        response.elapsed_ms = (time.perf_counter() - started) * 1000
+        return response
+
+    def _dense_hits(
+        self, text: str, kind: str | None, mode: Mode, load_model: bool, response: SearchResponse
+    ) -> list[Any]:
+        try:
+            vector = self._query_vector(text, allow_model=load_model)
+        except (ModelError, IndexError_) as exc:
+            if mode is Mode.SEMANTIC:
+                raise
+            response.notices.append(f"Semantic search is unavailable, lexical results only: {exc}")
+            return []
+        except GlossaryError:
+            raise
+        if vector is None:
+            if mode is Mode.SEMANTIC:
+                response.notices.append("The model is not loaded yet; no semantic results.")
+            return []
+        index = self._dense
+        assert index is not None  # _query_vector returned a vector, so the index is loaded
+        hits = index.search(vector)
+        if kind is not None:
+            hits = [h for h in hits if self._kind_of(h.entry_id) == kind]
+        response.semantic_used = True
+        return hits[:DENSE_CANDIDATES] if mode is Mode.HYBRID else hits
+
+    def _kind_of(self, entry_id: str) -> str | None:
+        position = self.lexical.ids.get(entry_id)
+        return None if position is None else self.lexical.entries[position].kind
+
+
+def _decisive(candidates: Sequence[LexicalCandidate]) -> bool:
+    """True when the best lexical answer is certain: exact, and clearly ahead of any other."""
+    if not candidates or candidates[0].strength < DECISIVE:
+        return False
+    return len(candidates) == 1 or candidates[1].strength < candidates[0].strength - DECISIVE_MARGIN
+
+
+def _hit(info: EntryInfo, score: float, matches: tuple[Any, ...]) -> SearchHit:
+    return SearchHit(
+        id=info.id,
+        term_en=info.term_en,
+        term_ja=info.term_ja,
+        kind=info.kind,
+        api=info.api,
+        score=score,
+        matched_by=matches,
+        summary_en=info.summary_en,
+        summary_ja=info.summary_ja,
+    )
+
+
+def _check_kind(kind: str, present: set[str]) -> None:
+    if kind in present:
+        return
+    from glossary.schema import Kind
+
+    known = [k.value for k in Kind]
+    if kind not in known:
+        raise UsageError(f"Unknown kind {kind!r}; use one of: {', '.join(known)}.")

@@ -1,0 +1,638 @@
+"""Run a snippet in a separate, supervised Python process and collect what it prints.
+
+The snippet never runs in this process. Each run gets:
+
+* the same interpreter (``sys.executable``) in isolated mode, ``-I``: no ``PYTHON*`` variables,
+  no user site-packages, no current directory on ``sys.path``. Because ``-I`` ignores
+  ``PYTHON*`` variables, their effect is asked for with flags instead (``-B -u -X utf8``);
+  ``PYTHONHASHSEED`` has no flag, so string hashing stays randomized, as in a user's own run.
+* a fresh temporary working directory, also ``HOME`` and ``TMPDIR``, removed afterwards;
+* a scrubbed environment (:func:`snippet_environment`); stdin is ``/dev/null``;
+* resource limits (:func:`snippet_limits`): CPU time, data memory, file size, no core files;
+* a wall-clock limit after which the supervisor kills the snippet's process group and every
+  process it left behind, found because the supervisor is a child subreaper (see
+  ``_sandbox.py``); the caller kills the supervisor itself one second later if it has not
+  answered;
+* output capped per stream (1 MB by default): past the cap the run is stopped and a note says
+  the output was cut.
+
+The snippet's failure (an exception, a non-zero exit, a timeout) is a :class:`RunResult`, never
+an exception here. :func:`run_snippet` waits for the result; :func:`start_snippet` returns a
+:class:`SnippetProcess` to read output from as it comes and to cancel.
+
+Why ``RLIMIT_DATA`` and not ``RLIMIT_AS``: the address-space limit counts every mapping, and
+CUDA builds of torch reserve tens of GB of address space on start-up (a CPU build maps about
+0.8 GB for ``import torch``), so an ``RLIMIT_AS`` that stops a runaway snippet also breaks a
+CUDA one. ``RLIMIT_DATA`` counts private writable memory only (heap, anonymous mmaps, thread
+stacks; Linux 4.7 and later), which is what a runaway allocation grows: measured here, ``import
+torch`` uses 0.23 GB of it, and a loop of ``bytearray(10**7)`` under a 1 GiB limit stops with a
+``MemoryError`` at 0.88 GB, as ``torch.empty`` does with a ``RuntimeError``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import json
+import math
+import os
+import queue
+import selectors
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from glossary.schema import Entry, Snippet
+from glossary.snippets.errors import NoSnippetError, SnippetRunError
+
+if TYPE_CHECKING:
+    from glossary.snippets.warm import WarmLauncher
+
+DEFAULT_TIMEOUT_S = 10.0
+"""Wall-clock limit of a run unless the snippet or the caller says otherwise."""
+DEFAULT_MEMORY_LIMIT_MB = 2048
+"""``RLIMIT_DATA`` of a run; ``import torch`` alone takes about 230 MB of it."""
+DEFAULT_OUTPUT_LIMIT = 1_000_000
+"""Bytes kept of each of stdout and stderr; past this the run is stopped."""
+FILE_SIZE_LIMIT_MB = 64
+"""``RLIMIT_FSIZE``: no file the snippet writes may grow larger."""
+BACKSTOP_S = 1.0
+"""How long after the time limit the caller waits for the supervisor before killing it."""
+DRAIN_S = 0.5
+"""How long output is still read after the supervisor has gone."""
+
+SANDBOX_SCRIPT = Path(__file__).with_name("_sandbox.py")
+PYTHON_FLAGS = ("-I", "-B", "-u", "-X", "utf8")
+"""Isolated mode; no .pyc files, unbuffered output and UTF-8 I/O, asked for by flag because
+``-I`` ignores ``PYTHONDONTWRITEBYTECODE``, ``PYTHONUNBUFFERED`` and ``PYTHONIOENCODING``."""
+
+PASSED_ENVIRONMENT = ("PATH", "LANG", "LANGUAGE", "TZ", "LD_LIBRARY_PATH")
+"""Variables a snippet inherits (with every ``LC_*``): enough to find programs, speak the
+user's locale and load the interpreter's own libraries; nothing else of the caller's."""
+
+Stream = Literal["stdout", "stderr"]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputChunk:
+    """A piece of output, in the order it arrived."""
+
+    stream: Stream
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """How one run of a snippet ended.
+
+    Attributes:
+        exit_code: the process's exit status; negative when killed by that signal (``-9`` after
+            a timeout, a cancel or too much output); ``None`` when it did not run (``skipped``)
+            or its supervisor vanished without reporting.
+        stdout: what it printed, cut at the output limit (with a note saying so).
+        stderr: its error output, plus notes from torchgloss in ``[torchgloss: …]`` lines.
+        timed_out: the wall-clock limit stopped it.
+        duration_s: wall time from start to exit.
+        device: ``"cpu"`` or ``"cuda"``: where torch could run it (CUDA is hidden from snippets
+            that do not declare ``requires_cuda``); ``None`` when skipped.
+        skipped: why it was not run (for example, it needs CUDA and there is none); ``None``
+            when it ran.
+        truncated: output went past the limit, so the run was stopped and the output cut.
+        cancelled: the caller cancelled it.
+        warm: it was forked from a pre-warmed interpreter (:class:`~glossary.snippets.warm.
+            WarmLauncher`) rather than started fresh.
+    """
+
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    timed_out: bool
+    duration_s: float
+    device: str | None
+    skipped: str | None = None
+    truncated: bool = False
+    cancelled: bool = False
+    warm: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """It ran to the end and exited with status 0."""
+        return (
+            self.exit_code == 0
+            and self.skipped is None
+            and not (self.timed_out or self.truncated or self.cancelled)
+        )
+
+
+def cuda_driver_present() -> bool:
+    """A cheap hint that this machine has an NVIDIA driver (no torch import, no CUDA init).
+
+    A snippet that needs CUDA is skipped without starting a process when this is False; when
+    it is True, the snippet's own process confirms with ``torch.cuda.is_available()``.
+    """
+    return Path("/proc/driver/nvidia/version").exists() or shutil.which("nvidia-smi") is not None
+
+
+def snippet_environment(home: str, *, requires_cuda: bool) -> dict[str, str]:
+    """The whole environment a snippet sees: nothing of the caller's beyond a short allowlist.
+
+    ``HOME`` and ``TMPDIR`` are the run's own folder. Math libraries use one thread (the
+    checker runs snippets in parallel instead). GPUs are hidden unless the snippet needs CUDA.
+    ``PYTHONHASHSEED`` and ``PYTHONDONTWRITEBYTECODE`` reach Python processes the snippet may
+    start; the snippet's own interpreter runs under ``-I`` and gets flags instead.
+    """
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key in PASSED_ENVIRONMENT or key.startswith("LC_")
+    }
+    env.setdefault("PATH", os.defpath)
+    env.update(
+        HOME=home,
+        TMPDIR=home,
+        PYTHONHASHSEED="0",
+        PYTHONDONTWRITEBYTECODE="1",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+    )
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if not requires_cuda:
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    elif visible is not None:
+        env["CUDA_VISIBLE_DEVICES"] = visible
+    return env
+
+
+def snippet_limits(timeout_s: float, memory_limit_mb: int) -> dict[str, list[int]]:
+    """Resource limits as ``{"RLIMIT_…": [soft, hard]}``, applied in the snippet's process.
+
+    CPU time is the wall-clock limit plus one second (SIGXCPU at the soft limit, SIGKILL one
+    second later): a backstop that holds even if the supervisor is gone. Memory is
+    ``RLIMIT_DATA`` (see the module docstring for why not ``RLIMIT_AS``). The number of
+    processes is not limited: ``RLIMIT_NPROC`` counts all of the user's processes and does
+    not bind root, so the supervisor's kill-everything-left sweep does that job instead.
+    """
+    cpu = math.ceil(timeout_s) + 1
+    memory = memory_limit_mb * 1024 * 1024
+    file_size = FILE_SIZE_LIMIT_MB * 1024 * 1024
+    return {
+        "RLIMIT_CPU": [cpu, cpu + 1],
+        "RLIMIT_DATA": [memory, memory],
+        "RLIMIT_FSIZE": [file_size, file_size],
+        "RLIMIT_CORE": [0, 0],
+    }
+
+
+class Launch(Protocol):
+    """A started supervisor, however it was started (fresh interpreter or forked when warm)."""
+
+    out_fd: int
+    err_fd: int
+    status_fd: int
+    warm: bool
+
+    def stop(self) -> None:
+        """Ask the supervisor to kill the snippet now (it still reports how it ended)."""
+
+    def kill(self, started: dict[str, int]) -> None:
+        """Last resort when the supervisor does not answer: kill it, and the snippet if need be.
+
+        ``started`` is the supervisor's ``started`` event (``pid``, ``snippet_pid``), or empty.
+        """
+
+    def close(self) -> None:
+        """Release the supervisor (reap it) and the caller's ends of the channels."""
+
+
+class _PlainLaunch:
+    """A supervisor in a fresh interpreter: ``python -I _sandbox.py run``."""
+
+    warm = False
+
+    def __init__(self, request: dict[str, Any]) -> None:
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        request = {**request, "fds": {"control": 0, "status": 1, "out": out_w, "err": err_w}}
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, *PYTHON_FLAGS, str(SANDBOX_SCRIPT), "run"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(out_w, err_w),
+                env=request["env"],
+                cwd=request["workdir"],
+                start_new_session=True,
+            )
+        except OSError as exc:
+            for fd in (out_r, err_r):
+                os.close(fd)
+            raise SnippetRunError(f"Could not start {sys.executable}: {exc}") from exc
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._stdin = self._process.stdin
+        self.out_fd, self.err_fd = out_r, err_r
+        self.status_fd = self._process.stdout.fileno()
+        try:
+            self._stdin.write(json.dumps(request).encode() + b"\n")
+            self._stdin.flush()
+        except BrokenPipeError:
+            pass  # it died at once; the status channel's end of file reports that
+
+    def stop(self) -> None:
+        with contextlib.suppress(BrokenPipeError):
+            self._stdin.close()
+
+    def kill(self, started: dict[str, int]) -> None:
+        # The supervisor is our child and not yet reaped, so its pid is still its own. The
+        # snippet's group is killed by id: its leader may be reaped by now (not by us), but
+        # Linux hands out pids in sequence, so the id is not reused this soon.
+        _kill_group(self._process.pid)
+        if "snippet_pid" in started:
+            _kill_group(started["snippet_pid"])
+
+    def close(self) -> None:
+        self.stop()
+        _kill_group(self._process.pid)  # a no-op unless kill() was skipped
+        self._process.wait()
+        assert self._process.stdout is not None
+        self._process.stdout.close()
+        for fd in (self.out_fd, self.err_fd):
+            os.close(fd)
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+class _Capture:
+    """One output stream: bytes kept up to the limit, decoded incrementally for streaming."""
+
+    def __init__(self, stream: Stream, limit: int) -> None:
+        self.stream: Stream = stream
+        self.limit = limit
+        self.data = bytearray()
+        self.cut = False
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def feed(self, data: bytes) -> str:
+        room = self.limit - len(self.data)
+        if len(data) > room:
+            data = data[: max(room, 0)]
+            self.cut = True
+        self.data += data
+        return self._decoder.decode(data)
+
+    def finish(self) -> str:
+        return self._decoder.decode(b"", final=True)
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+
+class SnippetProcess:
+    """A running snippet: iterate for :class:`OutputChunk` pieces as they come, then ``wait()``.
+
+    A thread of its own reads the output, so iterating is optional; ``cancel()`` never blocks.
+    The temporary folder is removed and every process of the run is gone before ``wait()``
+    returns. Use it as a context manager to cancel a run that is left early::
+
+        with start_snippet("print('hi')") as run:
+            for chunk in run:
+                print(chunk.text, end="")
+        result = run.wait()
+    """
+
+    def __init__(self, *, result: RunResult | None = None) -> None:
+        """Internal: use :func:`start_snippet`. ``result`` makes one that is already over."""
+        self._chunks: queue.SimpleQueue[OutputChunk | None] = queue.SimpleQueue()
+        self._done = threading.Event()
+        self._wake_lock = threading.Lock()
+        self._iterated = False
+        self._cancel_requested = False
+        self._result = result
+        self._thread: threading.Thread | None = None
+        if result is not None:
+            self._chunks.put(None)
+            self._done.set()
+
+    def _start(
+        self, launch: Launch, workdir: str, timeout_s: float, requires_cuda: bool, output_limit: int
+    ) -> None:
+        self._launch = launch
+        self._workdir = workdir
+        self._timeout_s = timeout_s
+        self._requires_cuda = requires_cuda
+        self._captures = {
+            launch.out_fd: _Capture("stdout", output_limit),
+            launch.err_fd: _Capture("stderr", output_limit),
+        }
+        self._wake_r, self._wake_w = os.pipe()
+        self._thread = threading.Thread(target=self._drive, name="snippet-run", daemon=True)
+        self._started = time.monotonic()
+        self._thread.start()
+
+    # -- public API
+
+    def __iter__(self) -> Iterator[OutputChunk]:
+        """Output pieces as they arrive, until the run is over (once; later calls yield nothing)."""
+        if self._iterated:
+            return
+        self._iterated = True
+        while (chunk := self._chunks.get()) is not None:
+            yield chunk
+
+    @property
+    def done(self) -> bool:
+        """The run is over and cleaned up."""
+        return self._done.is_set()
+
+    def cancel(self) -> None:
+        """Stop the run: kills the snippet's processes soon; returns at once."""
+        with self._wake_lock:
+            if self._done.is_set() or self._cancel_requested:
+                return
+            self._cancel_requested = True
+            os.write(self._wake_w, b"x")
+
+    def wait(self, timeout: float | None = None) -> RunResult:
+        """The result, once the run is over and cleaned up.
+
+        Raises:
+            TimeoutError: ``timeout`` seconds passed first.
+        """
+        if not self._done.wait(timeout):
+            raise TimeoutError(f"the snippet is still running after {timeout} s")
+        assert self._result is not None
+        return self._result
+
+    def __enter__(self) -> SnippetProcess:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.cancel()
+        self.wait()
+
+    # -- the reading thread
+
+    def _drive(self) -> None:
+        outcome: dict[str, Any] = {}
+        try:
+            self._collect(outcome)
+        finally:
+            try:
+                self._launch.close()
+                _remove_tree(self._workdir)
+            finally:
+                self._result = self._finish(outcome)
+                with self._wake_lock:  # cancel() must not write to a closed (reused) fd
+                    os.close(self._wake_r)
+                    os.close(self._wake_w)
+                    self._done.set()
+                self._chunks.put(None)
+
+    def _collect(self, outcome: dict[str, Any]) -> None:
+        """Read output and status events until the supervisor is gone and the pipes are closed."""
+        launch = self._launch
+        selector = selectors.DefaultSelector()
+        for fd in (launch.out_fd, launch.err_fd, launch.status_fd, self._wake_r):
+            selector.register(fd, selectors.EVENT_READ)
+        status = b""
+        stopping = False
+        backstop = self._started + self._timeout_s + BACKSTOP_S
+        drain_until: float | None = None
+        started: dict[str, int] = {}
+        with selector:
+            while len(selector.get_map()) > 1:  # more than the wake-up pipe
+                now = time.monotonic()
+                if drain_until is not None and now >= drain_until:
+                    return
+                if "exit" not in outcome and now >= backstop:
+                    launch.kill(started)
+                    outcome["lost"] = outcome["timed_out"] = True
+                    return
+                if drain_until is not None:
+                    wait: float | None = drain_until - now
+                else:
+                    wait = None if "exit" in outcome else backstop - now
+                for key, _ in selector.select(wait):
+                    fd = key.fd
+                    if fd == self._wake_r:
+                        os.read(fd, 64)
+                        if self._cancel_requested and not stopping:
+                            outcome["cancelled"] = stopping = True
+                            launch.stop()
+                        continue
+                    data = os.read(fd, 1 << 16)
+                    if not data:
+                        selector.unregister(fd)
+                        if fd == launch.status_fd:
+                            drain_until = time.monotonic() + DRAIN_S
+                            if "exit" not in outcome:  # the snippet killed its supervisor?
+                                outcome["lost"] = True
+                                launch.kill(started)
+                    elif fd == launch.status_fd:
+                        *lines, status = (status + data).split(b"\n")
+                        for line in lines:
+                            self._on_event(json.loads(line), outcome, started)
+                    else:
+                        capture = self._captures[fd]
+                        self._emit(capture.stream, capture.feed(data))
+                        if capture.cut and not stopping:
+                            stopping = True
+                            launch.stop()
+
+    def _on_event(
+        self, event: dict[str, Any], outcome: dict[str, Any], started: dict[str, int]
+    ) -> None:
+        kind = event["event"]
+        if kind == "started":
+            started.update(pid=int(event["pid"]), snippet_pid=int(event["snippet_pid"]))
+        elif kind == "exit":
+            outcome["exit"] = event["exit_code"]
+            outcome["timed_out"] = bool(event["timed_out"])
+            outcome["duration"] = time.monotonic() - self._started
+        elif kind == "skip":
+            outcome["skipped"] = str(event["reason"])
+        elif kind == "device":
+            outcome["device"] = str(event["device"])
+
+    def _emit(self, stream: Stream, text: str) -> None:
+        if text:
+            self._chunks.put(OutputChunk(stream, text))
+
+    def _finish(self, outcome: dict[str, Any]) -> RunResult:
+        """Turn what was read into a result, adding notes on how the run was stopped."""
+        stdout, stderr = self._captures.values()
+        for capture in (stdout, stderr):
+            self._emit(capture.stream, capture.finish())
+        texts = {"stdout": stdout.text(), "stderr": stderr.text()}
+        for capture in (stdout, stderr):
+            if capture.cut:
+                texts[capture.stream] += self._note(
+                    capture.stream,
+                    f"output cut at {capture.limit:,} bytes; the snippet was stopped",
+                )
+        code = outcome.get("exit")
+        if outcome.get("timed_out"):
+            texts["stderr"] += self._note(
+                "stderr", f"stopped at the {self._timeout_s:g} s time limit"
+            )
+        elif code == -signal.SIGXCPU:
+            texts["stderr"] += self._note("stderr", "stopped by the CPU time limit")
+        if outcome.get("lost"):
+            texts["stderr"] += self._note(
+                "stderr", "the supervising process ended without reporting how the run ended"
+            )
+        skipped = outcome.get("skipped")
+        return RunResult(
+            exit_code=None if skipped else code,
+            stdout=texts["stdout"],
+            stderr=texts["stderr"],
+            timed_out=bool(outcome.get("timed_out")),
+            duration_s=round(outcome.get("duration", time.monotonic() - self._started), 4),
+            device=None
+            if skipped
+            else outcome.get("device", None if self._requires_cuda else "cpu"),
+            skipped=skipped,
+            truncated=stdout.cut or stderr.cut,
+            cancelled=bool(outcome.get("cancelled")),
+            warm=self._launch.warm,
+        )
+
+    def _note(self, stream: Stream, message: str) -> str:
+        text = f"\n[torchgloss: {message}]\n"
+        self._emit(stream, text)
+        return text
+
+
+def _remove_tree(path: str) -> None:
+    """Remove the run's folder even where the snippet took permissions away."""
+
+    def make_writable(function: Any, failed: str, _exc: Any) -> None:
+        try:
+            os.chmod(os.path.dirname(failed), stat.S_IRWXU)
+            if os.path.isdir(failed) and not os.path.islink(failed):
+                os.chmod(failed, stat.S_IRWXU)
+            function(failed)
+        except OSError:
+            pass  # nothing more a non-root caller can do; the folder is left in the temp dir
+
+    shutil.rmtree(path, onerror=make_writable)
+
+
+def start_snippet(
+    source: str | Snippet | Entry,
+    *,
+    timeout_s: float | None = None,
+    requires_cuda: bool | None = None,
+    memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
+    output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    launcher: WarmLauncher | None = None,
+) -> SnippetProcess:
+    """Start running a snippet in its own supervised process; returns at once.
+
+    Args:
+        source: the code, or a :class:`Snippet` or :class:`Entry` whose ``timeout_s`` and
+            ``requires_cuda`` are used unless given here.
+        timeout_s: wall-clock limit (default :data:`DEFAULT_TIMEOUT_S`).
+        requires_cuda: skip the run (with the reason) where CUDA is not available.
+        memory_limit_mb: ``RLIMIT_DATA`` of the snippet's process.
+        output_limit: bytes kept of each of stdout and stderr; more stops the run.
+        launcher: a :class:`~glossary.snippets.warm.WarmLauncher` to fork from instead of
+            starting a fresh interpreter (not used for CUDA snippets: CUDA and fork do not mix).
+
+    Raises:
+        NoSnippetError: ``source`` is an entry without a snippet.
+        SnippetRunError: no process could be started.
+
+    Example:
+        >>> run = start_snippet("print(6 * 7)")
+        >>> [chunk.text for chunk in run], run.wait().exit_code
+        (['42\\n'], 0)
+    """
+    snippet: Snippet | None
+    if isinstance(source, str):
+        code, snippet = source, None
+    elif isinstance(source, Entry):
+        if source.snippet is None:
+            raise NoSnippetError(f"{source.id!r} has no example snippet to run.")
+        snippet = source.snippet
+        code = snippet.code
+    else:
+        snippet, code = source, source.code
+    if timeout_s is None:
+        timeout_s = (snippet.timeout_s if snippet else None) or DEFAULT_TIMEOUT_S
+    if requires_cuda is None:
+        requires_cuda = snippet.requires_cuda if snippet else False
+    if requires_cuda and not cuda_driver_present():
+        reason = "it needs CUDA, and this machine has no NVIDIA driver"
+        return SnippetProcess(result=RunResult(None, "", "", False, 0.0, None, skipped=reason))
+    workdir = tempfile.mkdtemp(prefix="torchgloss-run-")
+    request = {
+        "code": code,
+        "timeout_s": timeout_s,
+        "requires_cuda": requires_cuda,
+        "workdir": workdir,
+        "env": snippet_environment(workdir, requires_cuda=requires_cuda),
+        "limits": snippet_limits(timeout_s, memory_limit_mb),
+    }
+    try:
+        if launcher is not None and not requires_cuda and launcher.accepts(request):
+            launch: Launch = launcher.launch(request)
+        else:
+            launch = _PlainLaunch(request)
+    except BaseException:
+        _remove_tree(workdir)
+        raise
+    process = SnippetProcess()
+    process._start(launch, workdir, timeout_s, requires_cuda, output_limit)
+    return process
+
+
+def run_snippet(
+    source: str | Snippet | Entry,
+    *,
+    timeout_s: float | None = None,
+    requires_cuda: bool | None = None,
+    memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
+    output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    launcher: WarmLauncher | None = None,
+) -> RunResult:
+    """Run a snippet in its own supervised process and wait for the result.
+
+    Takes the arguments of :func:`start_snippet`. The call returns within the time limit plus
+    about a second, whatever the snippet does; its failures are in the result.
+
+    Example:
+        >>> result = run_snippet("import sys; print('hi'); sys.exit(3)")
+        >>> result.stdout, result.exit_code, result.timed_out
+        ('hi\\n', 3, False)
+    """
+    return start_snippet(
+        source,
+        timeout_s=timeout_s,
+        requires_cuda=requires_cuda,
+        memory_limit_mb=memory_limit_mb,
+        output_limit=output_limit,
+        launcher=launcher,
+    ).wait()

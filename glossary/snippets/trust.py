@@ -1,0 +1,54 @@
+"""Which snippets may run without asking: bundled ones yes, ones from a user's folder no.
+
+A glossary folder a user adds (``--data``, ``TORCHGLOSS_DATA``) may come from anywhere, and its
+snippets are code. They run only after the user confirms: ``--yes`` on the command line, a
+dialog in the terminal browser.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from glossary.snippets.errors import NoSnippetError, UntrustedSnippetError
+
+if TYPE_CHECKING:
+    from glossary.loader import Glossary
+    from glossary.schema import Snippet
+
+
+def is_trusted(glossary: Glossary, entry_id: str) -> bool:
+    """True when the entry comes from the bundled glossary (its origin is trusted)."""
+    origin = glossary.origins.get(entry_id)
+    return origin is not None and origin.trusted
+
+
+def untrusted_message(glossary: Glossary, entry_id: str) -> str:
+    """What to tell a user whose command would run a snippet from their own folder."""
+    origin = glossary.origins.get(entry_id)
+    where = f" ({origin.path}:{origin.line_of('snippet')})" if origin is not None else ""
+    return (
+        f"The example of {entry_id!r} comes from your own glossary folder{where}, not from "
+        f"torchgloss, so it does not run without asking. Read it first (torchgloss show "
+        f"{entry_id}), then pass --yes to run it."
+    )
+
+
+def runnable_snippet(glossary: Glossary, entry_id: str, *, confirmed: bool = False) -> Snippet:
+    """The snippet of ``entry_id``, if it may run.
+
+    Args:
+        glossary: the loaded glossary.
+        entry_id: the entry to run.
+        confirmed: the user agreed to run a snippet from their own folder.
+
+    Raises:
+        EntryNotFoundError: no entry has that id.
+        NoSnippetError: the entry has no snippet.
+        UntrustedSnippetError: it is from a user's folder and ``confirmed`` is False.
+    """
+    entry = glossary.get(entry_id)
+    if entry.snippet is None:
+        raise NoSnippetError(f"{entry_id!r} has no example snippet to run.")
+    if not (confirmed or is_trusted(glossary, entry_id)):
+        raise UntrustedSnippetError(untrusted_message(glossary, entry_id))
+    return entry.snippet

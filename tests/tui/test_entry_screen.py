@@ -1,0 +1,197 @@
+"""The entry screen: links with history, and snippet runs that stream, fail and cancel."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from tui_helpers import LexicalEngine, make_app, wait_for
+
+from tui.app import GlossaryApp
+from tui.messages import OpenEntry
+from tui.screens.dialogs import ConfirmRunScreen, ErrorDialog
+from tui.screens.entry_screen import EntryScreen
+from tui.screens.search_screen import SearchScreen
+from tui.widgets.entry.relations import RelationLink
+from tui.widgets.entry.run_panel import RunPanel
+from tui.widgets.paragraph import Paragraph
+from tui.widgets.search.results_list import ResultsList
+from tui.widgets.search.search_input import SearchInput
+
+pytestmark = pytest.mark.anyio
+
+
+async def open_entry(app: GlossaryApp, pilot: object, entry_id: str) -> EntryScreen:
+    app.post_message(OpenEntry(entry_id))
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen.entry.id == entry_id
+    )
+    assert isinstance(app.screen, EntryScreen)
+    return app.screen
+
+
+def status_of(panel: RunPanel) -> str:
+    return str(panel.query_one("#run-status").render())
+
+
+async def test_entry_shows_every_part(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        text = " ".join(str(w.render()) for w in screen.query("Static, Label"))
+        text += " ".join(p.text for p in screen.query(Paragraph))
+        for part in (
+            "autograd",
+            "自動微分（じどうびぶん）",
+            "concept",
+            "since torch 0.4",
+            "Definition 定義",
+            "逆向きにたどって",  # the folded YAML line break leaves no space in Japanese
+            "Synonyms 同意語",
+            "Antonyms 対義語",
+            "Co-occurring 共起語",
+            "Related 関連語",
+            "勾配（こうばい）",
+            "Example 例",
+            "dy/dx",
+            "Sources 出典",
+        ):
+            assert part in text, part
+        assert [link.ref for link in screen.query(RelationLink)] == ["tensor", "torch.cat"]
+
+
+async def test_follow_links_and_come_back_through_history(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"自動微分")
+        await wait_for(pilot, lambda: app.screen.shown_query == "自動微分")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
+        await pilot.press("tab")
+        assert isinstance(app.focused, RelationLink) and app.focused.ref == "tensor"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.entry.id == "tensor")
+        await pilot.press("tab", "tab")  # tensor → autograd, torch.cat: take torch.cat
+        assert isinstance(app.focused, RelationLink) and app.focused.ref == "torch.cat"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.entry.id == "torch.cat")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen.entry.id == "tensor")
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: app.screen.entry.id == "autograd")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        assert app.screen.query_one(SearchInput).value == "自動微分"
+        assert app.screen.query_one(ResultsList).rows[0].hit.id == "autograd"
+
+
+async def test_clicking_a_link_follows_it(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_entry(app, pilot, "flashlight")
+        link = screen.query_one(RelationLink)
+        await pilot.click(link)
+        await wait_for(pilot, lambda: app.screen.entry.id == "flame-torch")
+
+
+async def test_run_streams_the_real_output(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        panel = screen.run_panel
+        assert not panel.display
+        await pilot.press("r")
+        assert panel.display
+        await wait_for(pilot, lambda: not panel.running)
+        assert panel.output.splitlines()[:2] == ["y = 9.0", "dy/dx = 6.0"]
+        assert "Finished" in status_of(panel)
+        assert panel.query_one("#run-status").has_class("-ok")
+
+
+async def test_run_button_runs_too(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(100, 50)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        screen.query_one("#run-snippet").scroll_visible(animate=False)
+        await pilot.pause()
+        await pilot.click("#run-snippet")
+        await wait_for(pilot, lambda: "dy/dx = 6.0" in screen.run_panel.output)
+
+
+async def test_a_failing_snippet_says_so_plainly(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "torch.cat")
+        await pilot.press("r")
+        panel = screen.run_panel
+        await wait_for(pilot, lambda: not panel.running)
+        assert "oops" in panel.output
+        assert "exit status 3" in status_of(panel)
+        assert panel.query_one("#run-status").has_class("-error")
+
+
+async def test_user_snippets_ask_first(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "slow-count")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        await pilot.press("enter")  # the default button is "Don't run"
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert not screen.run_panel.running and not screen.run_panel.display
+
+
+async def test_a_long_run_streams_and_cancels_while_the_ui_answers(
+    lexical_engine: LexicalEngine,
+) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "slow-count")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        await pilot.press("y")
+        panel = screen.run_panel
+        await wait_for(pilot, lambda: "tick 3" in panel.output)
+        assert panel.running
+        # The UI answers while the run goes on: scrolling, copying and a binding all work.
+        started = time.monotonic()
+        await pilot.press("c")
+        assert app.clipboard == "slow count / ゆっくり数える"
+        assert time.monotonic() - started < 1.0
+        await pilot.press("x")
+        await wait_for(pilot, lambda: not panel.running, timeout=5)
+        assert "Cancelled" in status_of(panel)
+        assert "tick 999" not in panel.output
+
+
+async def test_leaving_the_entry_stops_its_run(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "slow-count")
+        screen.run_panel.start(screen.entry)
+        await wait_for(pilot, lambda: "tick 1" in screen.run_panel.output)
+        handle = screen.run_panel._handle
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for(pilot, lambda: handle.done, timeout=5)
+        assert handle.wait().cancelled
+
+
+async def test_copy_term_and_code(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entry(app, pilot, "autograd")
+        await pilot.press("c")
+        assert app.clipboard == "autograd / 自動微分"
+        await pilot.press("y")
+        assert app.clipboard.startswith("# A gradient by hand")
+
+
+async def test_an_unknown_entry_opens_an_error_dialog(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.post_message(OpenEntry("no-such-entry"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog))
+        assert "no-such-entry" in app.screen.message
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))

@@ -1,0 +1,7 @@
+"""torchgloss's terminal browser, built with Textual.
+
+The package is a client of :mod:`glossary`: it asks the search engine for hits and entries,
+asks the snippet runner to run examples, and renders what comes back. Nothing in
+:mod:`glossary` imports it. Start it with ``torchgloss`` (or ``torchgloss tui``) or, from
+Python, ``tui.app.GlossaryApp().run()``.
+"""

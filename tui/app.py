@@ -1,0 +1,342 @@
+"""The torchgloss terminal browser: the App, its state, and the slow work it runs in workers.
+
+State that several screens show (the engine, whether semantic search has loaded, the
+language and kind filters) lives here as reactives; screens watch it. Opening the engine,
+loading the embedding model and rebuilding indexes run in worker threads, so the UI draws
+and answers keys from the first frame; the search screen says what is still loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import var
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from glossary.errors import EntryNotFoundError, GlossaryError
+from glossary.loader import Glossary
+from glossary.schema import Entry
+from tui.commands import GlossaryCommands
+from tui.engine import GlossaryEngine, load_entries, open_engine
+from tui.messages import OpenEntry
+from tui.screens.dialogs import ErrorDialog
+from tui.screens.entry_screen import EntryScreen
+from tui.screens.help_screen import HelpScreen
+from tui.screens.search_screen import SearchScreen
+from tui.snippets import SnippetStarter, start_snippet
+
+SEMANTIC_TEXT: dict[str, str] = {
+    "off": "lexical only",
+    "loading": "◌ semantic loading…",
+    "ready": "● semantic ready",
+    "failed": "✕ semantic unavailable",
+}
+
+LANGUAGE_CYCLE: list[str | None] = [None, "en", "ja"]
+
+LIGHT_THEME = "textual-light"
+DARK_THEME = "textual-dark"
+
+
+class GlossaryApp(App[None]):
+    """Browse and search the torch glossary; run its examples.
+
+    Args:
+        engine: a ready engine to use (tests pass a lexical-only one); when ``None`` the real
+            :class:`~glossary.search.engine.SearchEngine` is opened in a worker.
+        extra_folders: glossary folders given with ``--data``.
+        model: embedding model name or path for the engine (``--model``).
+        device: device for the model (``--device``).
+        load_semantic: load the embedding model in a worker after start-up; off, search
+            stays lexical (``--no-semantic``, and snapshot tests, which want a stable screen).
+        start_snippet: starts a snippet run (the real runner unless a test passes another).
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "torchgloss"
+    SUB_TITLE = "torch の用語集 · glossary"
+    COMMANDS: ClassVar[set[type[Any]]] = App.COMMANDS | {GlossaryCommands}  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    engine_ready: var[bool] = var(False)
+    """True once :attr:`engine` is open."""
+    semantic_state: var[str] = var("off")
+    """``off`` (not asked for), ``loading``, ``ready`` or ``failed``."""
+    lang_filter: var[str | None] = var(None)
+    """``None`` (any), ``"en"`` or ``"ja"``."""
+    kind_filter: var[str | None] = var(None)
+    """``None`` (any) or a :class:`~glossary.schema.Kind` value."""
+
+    def __init__(
+        self,
+        engine: GlossaryEngine | None = None,
+        *,
+        extra_folders: Sequence[Path] = (),
+        model: str | None = None,
+        device: str | None = None,
+        load_semantic: bool = True,
+        start_snippet: SnippetStarter = start_snippet,
+    ) -> None:
+        super().__init__()
+        self.engine: GlossaryEngine | None = engine
+        self.extra_folders = list(extra_folders)
+        self.model = model
+        self.device = device
+        self.load_semantic = load_semantic
+        self.start_snippet = start_snippet
+        self.semantic_message = ""
+        self._previous_semantic_state = "off"
+        self.glossary: Glossary | None = None
+        """Every entry, once loaded in a worker; lookups here never wait on the engine."""
+        self.theme = DARK_THEME
+
+    def get_default_screen(self) -> Screen[Any]:
+        return SearchScreen()
+
+    def on_mount(self) -> None:
+        if self.engine is None:
+            self._open_engine()
+        else:
+            self._engine_opened(self.engine)
+
+    # -- engine and model ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="engine")
+    def _open_engine(self) -> None:
+        """Open the engine (checks the data, loads the lexical index) off the UI thread."""
+        try:
+            engine = open_engine(self.extra_folders, model=self.model, device=self.device)
+        except GlossaryError as exc:
+            self.call_from_thread(self.show_error, exc)
+            return
+        self.call_from_thread(self._engine_opened, engine)
+
+    def _engine_opened(self, engine: GlossaryEngine) -> None:
+        """Lexical search works from here on; the full entries load next, then the model."""
+        self.engine = engine
+        self.engine_ready = True
+        self._load_entries(engine)
+
+    @work(thread=True, exclusive=True, group="entries")
+    def _load_entries(self, engine: GlossaryEngine) -> None:
+        """Read every entry (about a second of YAML and validation) off the UI thread."""
+        try:
+            glossary = load_entries(engine)
+        except GlossaryError as exc:
+            self.call_from_thread(self.show_error, exc)
+            return
+        self.call_from_thread(self._entries_loaded, engine, glossary)
+
+    def _entries_loaded(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
+        self.glossary = glossary
+        if engine.semantic_ready:
+            self.semantic_state = "ready"
+        elif self.load_semantic:
+            self.semantic_state = "loading"
+            self._load_semantic(engine)
+
+    @work(thread=True, exclusive=True, group="semantic", exit_on_error=False)
+    def _load_semantic(self, engine: GlossaryEngine) -> None:
+        """Load the embedding model and dense index (several seconds)."""
+        engine.ensure_semantic(progress=self._progress)
+
+    def _progress(self, stage: str, done: int = 0, total: int = 0) -> None:
+        """Progress from the engine, called in its thread: ``stage`` and ``done`` of ``total``."""
+        text = f"{stage} {done}/{total}" if total else stage
+        self.call_from_thread(self._set_semantic_message, text)
+
+    def _set_semantic_message(self, text: str) -> None:
+        self.semantic_message = text
+        self.mutate_reactive(GlossaryApp.semantic_state)
+
+    @property
+    def semantic_text(self) -> str:
+        """What the status line says about semantic search."""
+        text = SEMANTIC_TEXT[self.semantic_state]
+        if self.semantic_state in ("loading", "failed") and self.semantic_message:
+            text = f"{text} ({self.semantic_message})"
+        return text
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Semantic search is optional: if the model fails to load, say so and carry on."""
+        worker = event.worker
+        if worker.group == "semantic":
+            if event.state is WorkerState.SUCCESS:
+                self.semantic_message = ""
+                self.semantic_state = "ready"
+            elif event.state is WorkerState.ERROR:
+                error = worker.error
+                self.semantic_message = (
+                    str(error)
+                    if isinstance(error, GlossaryError)
+                    else (f"{type(error).__name__}: {error}")
+                )
+                self.semantic_state = "failed"
+                self.notify(
+                    f"Semantic search could not load; lexical search still works.\n{error}",
+                    title="Model problem",
+                    severity="warning",
+                    timeout=10,
+                )
+
+    # -- navigation ---------------------------------------------------------------------
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry with this id (raises ``EntryNotFoundError``).
+
+        From the loaded entries when they are there; before that, from the engine, which may
+        read files: call it from a worker then.
+        """
+        if self.glossary is not None:
+            return self.glossary.get(entry_id)
+        if self.engine is None:
+            raise EntryNotFoundError("The glossary is still loading; try again in a moment.")
+        return self.engine.entry(entry_id)
+
+    def lookup_entry(self, entry_id: str) -> Entry | None:
+        """The entry with this id if the loaded entries have it (never waits)."""
+        if self.glossary is None:
+            return None
+        return self.glossary.by_id.get(entry_id)
+
+    def on_open_entry(self, message: OpenEntry) -> None:
+        """A result was chosen or a link followed: push its entry screen."""
+        if self.engine is None:
+            return
+        if self.glossary is None:
+            self._open_entry_when_loaded(message.entry_id)
+            return
+        try:
+            entry = self.entry(message.entry_id)
+        except GlossaryError as exc:
+            self.show_error(exc)
+            return
+        self.push_screen(EntryScreen(entry, self.engine))
+
+    @work(thread=True, group="open-entry")
+    def _open_entry_when_loaded(self, entry_id: str) -> None:
+        """Enter before the entries have loaded: fetch this one in a thread instead."""
+        try:
+            entry = self.entry(entry_id)
+        except GlossaryError as exc:
+            self.call_from_thread(self.show_error, exc)
+            return
+        assert self.engine is not None
+        self.call_from_thread(self.push_screen, EntryScreen(entry, self.engine))
+
+    def action_new_search(self) -> None:
+        """Back to the search screen (closing every entry screen), query selected."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, SearchScreen):
+            self.pop_screen()
+        if isinstance(self.screen, SearchScreen):
+            self.screen.action_focus_query()
+
+    def action_help(self) -> None:
+        """Show the key bindings."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def show_error(self, error: GlossaryError) -> None:
+        """A user error, in a dialog, with its own title."""
+        self.push_screen(ErrorDialog(error.title, str(error)))
+
+    # -- filters, theme, index ----------------------------------------------------------
+
+    def set_language(self, lang: str | None) -> None:
+        """Search entries in one language (``"en"``, ``"ja"``) or any (``None``)."""
+        self.lang_filter = lang
+
+    def set_kind(self, kind: str | None) -> None:
+        """Search entries of one kind, or any (``None``)."""
+        self.kind_filter = kind
+
+    def action_cycle_language(self) -> None:
+        """any → English → 日本語 → any."""
+        index = LANGUAGE_CYCLE.index(self.lang_filter)
+        self.lang_filter = LANGUAGE_CYCLE[(index + 1) % len(LANGUAGE_CYCLE)]
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def action_rebuild_indexes(self) -> None:
+        """Rebuild the search indexes in a worker (lexical search keeps answering)."""
+        if self.engine is None:
+            return
+        self.notify("Rebuilding the search indexes…", title="Index")
+        self._previous_semantic_state = self.semantic_state
+        if self.load_semantic:
+            self.semantic_message = "rebuilding"
+            self.semantic_state = "loading"
+        self._rebuild_indexes(self.engine)
+
+    @work(thread=True, exclusive=True, group="rebuild")
+    def _rebuild_indexes(self, engine: GlossaryEngine) -> None:
+        try:
+            engine.rebuild_indexes(self._progress, semantic=self.load_semantic)
+            glossary = load_entries(engine)
+        except GlossaryError as exc:
+            self.call_from_thread(self._rebuild_failed, exc)
+            return
+        self.call_from_thread(self._rebuilt, engine, glossary)
+
+    def _rebuilt(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
+        self.glossary = glossary
+        self.semantic_message = ""
+        self.semantic_state = "ready" if engine.semantic_ready else self._previous_semantic_state
+        self.notify("Search indexes rebuilt.", title="Index")
+        if isinstance(self.screen, SearchScreen):
+            self.screen.run_search(immediately=True)
+
+    def _rebuild_failed(self, error: GlossaryError) -> None:
+        self.semantic_message = ""
+        self.semantic_state = self._previous_semantic_state
+        self.show_error(error)
+
+    # -- clipboard ----------------------------------------------------------------------
+
+    def _current_entry(self) -> Entry | None:
+        current: Callable[[], Entry | None] | None = getattr(self.screen, "current_entry", None)
+        return current() if current is not None else None
+
+    def copy_term(self, entry: Entry, lang: str | None = None) -> None:
+        """Copy the term: ``"en / ja"``, or one language."""
+        term = entry.term
+        text = {"en": term.en, "ja": term.ja}.get(lang or "", f"{term.en} / {term.ja}")
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied {text}", title="Clipboard", timeout=3)
+
+    def copy_snippet(self, entry: Entry) -> None:
+        """Copy the example's code."""
+        if entry.snippet is None:
+            self.notify(f"{entry.id} has no example to copy.", severity="warning", timeout=3)
+            return
+        self.copy_to_clipboard(entry.snippet.code)
+        lines = entry.snippet.code.count("\n") + 1
+        self.notify(f"Copied {lines} lines of {entry.id}'s example", title="Clipboard", timeout=3)
+
+    def action_copy_term(self, lang: str | None = None) -> None:
+        """Copy the term of the entry on show (or under the results cursor)."""
+        entry = self._current_entry()
+        if entry is None:
+            self.notify("No entry selected.", severity="warning", timeout=3)
+        else:
+            self.copy_term(entry, lang)
+
+    def action_copy_snippet(self) -> None:
+        """Copy the example of the entry on show (or under the results cursor)."""
+        entry = self._current_entry()
+        if entry is None:
+            self.notify("No entry selected.", severity="warning", timeout=3)
+        else:
+            self.copy_snippet(entry)

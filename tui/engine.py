@@ -1,0 +1,97 @@
+"""What the browser needs from the search engine, and how it gets one.
+
+:class:`GlossaryEngine` is the slice of :class:`glossary.search.engine.SearchEngine` that the
+UI calls. Tests pass any object with this shape (a lexical-only engine, for speed); the real
+application opens the real engine with :func:`open_engine`, inside a worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from glossary.loader import Glossary
+    from glossary.schema import Entry
+    from glossary.search.types import Mode, SearchResponse
+
+ProgressCallback = Callable[[str, int, int], None]
+"""``progress(stage, done, total)`` while the model or an index is being built."""
+
+
+@runtime_checkable
+class GlossaryEngine(Protocol):
+    """Search, look up and index glossary entries.
+
+    ``search`` and ``entry`` must be quick (lexical search is); ``ensure_semantic`` and
+    ``rebuild_indexes`` are slow and are only ever called from worker threads.
+    """
+
+    @property
+    def semantic_ready(self) -> bool:
+        """True once the embedding model and dense index are loaded."""
+        ...
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        lang: str | None = None,
+        kind: str | None = None,
+        mode: Mode = ...,
+    ) -> SearchResponse:
+        """Ranked hits for ``query``; semantic hits join once the model is loaded."""
+        ...
+
+    def ensure_semantic(self, progress: ProgressCallback | None = None) -> None:
+        """Load the model and the dense index (slow)."""
+        ...
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry with this id (raises ``EntryNotFoundError``); may read the data files."""
+        ...
+
+    def rebuild_indexes(
+        self, progress: ProgressCallback | None = None, semantic: bool = True
+    ) -> None:
+        """Rebuild the search indexes from the glossary files (slow)."""
+        ...
+
+
+def open_engine(
+    extra_folders: Sequence[Path] = (), *, model: str | None = None, device: str | None = None
+) -> GlossaryEngine:
+    """Open the real search engine over the bundled glossary plus ``extra_folders``.
+
+    Imported here, not at module level, so that starting the UI never waits for the engine's
+    imports; call it from a worker thread.
+    """
+    from glossary.search.engine import SearchEngine
+
+    engine: GlossaryEngine = SearchEngine.open(extra_folders, model=model, device=device)
+    return engine
+
+
+def load_entries(engine: GlossaryEngine) -> Glossary | None:
+    """The engine's full :class:`~glossary.loader.Glossary` (slow the first time: call it in a
+    worker), or ``None`` for an engine that does not expose one.
+
+    The app keeps it, so showing an entry, resolving a link or checking where a snippet came
+    from is a dictionary lookup on the UI thread, never a wait on the engine's lock (which a
+    model load holds for seconds).
+    """
+    glossary: Glossary | None = getattr(engine, "glossary", None)
+    return glossary
+
+
+def snippet_is_trusted(glossary: Glossary | None, entry_id: str) -> bool:
+    """Whether the entry's snippet may run without asking: only bundled entries may.
+
+    The glossary's ``origins`` say where each entry came from. When that cannot be told, the
+    answer is no: asking once too often is better than running a stranger's code unasked.
+    """
+    if glossary is None or entry_id not in glossary.origins:
+        return False
+    return glossary.origins[entry_id].trusted

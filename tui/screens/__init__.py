@@ -1,0 +1,1 @@
+"""Screens: search (the home screen), entry, help, and the two dialogs."""

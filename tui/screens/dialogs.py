@@ -1,0 +1,83 @@
+"""Modal dialogs: confirm running a snippet from a user folder, and show a user error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+
+class ConfirmRunScreen(ModalScreen[bool]):
+    """Ask before running code that came from a user folder rather than the bundled data.
+
+    Dismisses with ``True`` to run. The default button is "Don't run": Enter on a dialog that
+    appeared unexpectedly should never run a stranger's code.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(False)", "Don't run"),
+        Binding("y", "dismiss(True)", "Run", show=False),
+        Binding("n", "dismiss(False)", "Don't run", show=False),
+    ]
+
+    def __init__(self, entry_id: str, source: Path | None, code: str) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+        self.source = source
+        self.code = code
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="-warning") as dialog:
+            dialog.border_title = "Run code from a user folder?"
+            where = f" from {self.source}" if self.source else ""
+            yield Static(
+                f"The example of {self.entry_id!r} comes{where}, not from torchgloss's own "
+                "glossary. It runs as a Python program with your permissions.",
+                markup=False,
+                classes="dialog-message",
+            )
+            with VerticalScroll(id="dialog-code"):
+                yield Static(self.code, markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Don't run  n", id="no", variant="primary")
+                yield Button("Run  y", id="yes", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _on_button(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class ErrorDialog(ModalScreen[None]):
+    """A :class:`~glossary.errors.GlossaryError` (or similar) told in plain words."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "dismiss", "Close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="-error") as dialog:
+            dialog.border_title = self.title_text
+            with VerticalScroll(id="dialog-body"):
+                yield Static(self.message, markup=False, classes="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close", variant="primary")
+            yield Label("Esc or Enter to close", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed, "#close")
+    def _on_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,139 @@
+"""One entry, full screen: read it, follow its links, run its example.
+
+Each followed link pushes another entry screen, so Escape walks back through the history
+one entry at a time and finally returns to the results, exactly as they were left.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header
+
+from tui.engine import snippet_is_trusted
+from tui.screens.dialogs import ConfirmRunScreen
+from tui.widgets.entry.entry_view import EntryView
+from tui.widgets.entry.run_panel import RunPanel
+
+if TYPE_CHECKING:
+    from glossary.schema import Entry, Term
+    from tui.app import GlossaryApp
+    from tui.engine import GlossaryEngine
+
+
+class EntryScreen(Screen[None]):
+    """Shows :attr:`entry`; ``r`` runs its snippet into the output panel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace", "back", "Back"),
+        Binding("r", "run", "Run"),
+        Binding("x", "cancel_run", "Cancel"),
+        Binding("y", "copy_snippet", "Copy code"),
+        Binding("c", "copy_term", "Copy term"),
+        Binding("slash", "app.new_search", "Search", show=False),
+    ]
+
+    def __init__(self, entry: Entry, engine: GlossaryEngine) -> None:
+        super().__init__()
+        self.entry = entry
+        self.engine = engine
+        self.sub_title = f"{entry.term.en} · {entry.term.ja}"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield EntryView(self._lookup_term, self.entry, id="entry-view")
+        run_panel = RunPanel(self.gloss_app.start_snippet, id="run-panel")
+        run_panel.display = False
+        yield run_panel
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.run_panel, "running", self._on_running_changed, init=False)
+        self.query_one("#entry-view", EntryView).focus()
+
+    @property
+    def gloss_app(self) -> GlossaryApp:
+        """The app, which owns the clipboard helpers."""
+        from tui.app import GlossaryApp
+
+        assert isinstance(self.app, GlossaryApp)
+        return self.app
+
+    @property
+    def run_panel(self) -> RunPanel:
+        """The output panel of this screen's runs."""
+        return self.query_one(RunPanel)
+
+    def current_entry(self) -> Entry:
+        """The entry on show (what the copy commands copy)."""
+        return self.entry
+
+    def _lookup_term(self, entry_id: str) -> Term | None:
+        entry = self.gloss_app.lookup_entry(entry_id)
+        return entry.term if entry is not None else None
+
+    def _on_running_changed(self, _running: bool) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer Run only with a snippet (dimmed while running), Cancel only while running."""
+        if action == "run":
+            if self.entry.snippet is None:
+                return False
+            return None if self.run_panel.running else True
+        if action == "cancel_run":
+            return self.run_panel.running
+        if action == "copy_snippet":
+            return self.entry.snippet is not None
+        return True
+
+    def action_back(self) -> None:
+        """Back to the previous entry, or to the results."""
+        self.app.pop_screen()
+
+    def action_run(self) -> None:
+        """Run the snippet; one from a user folder asks first."""
+        snippet = self.entry.snippet
+        if snippet is None or self.run_panel.running:
+            return
+        glossary = self.gloss_app.glossary
+        if snippet_is_trusted(glossary, self.entry.id):
+            self._start_run(True)
+            return
+        origin = glossary.origins.get(self.entry.id) if glossary is not None else None
+        self.app.push_screen(
+            ConfirmRunScreen(self.entry.id, origin.path if origin else None, snippet.code),
+            callback=self._start_run,
+        )
+
+    def _start_run(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.run_panel.start(self.entry)
+
+    def action_cancel_run(self) -> None:
+        """Stop the running snippet."""
+        self.run_panel.cancel()
+
+    def action_copy_snippet(self) -> None:
+        """Copy the example's code."""
+        self.gloss_app.copy_snippet(self.entry)
+
+    def action_copy_term(self) -> None:
+        """Copy the headword in both languages."""
+        self.gloss_app.copy_term(self.entry)
+
+    @on(Button.Pressed, "#run-snippet")
+    def _on_run_pressed(self) -> None:
+        self.action_run()
+
+    @on(Button.Pressed, "#copy-snippet")
+    def _on_copy_snippet_pressed(self) -> None:
+        self.action_copy_snippet()
+
+    @on(Button.Pressed, "#copy-term")
+    def _on_copy_term_pressed(self) -> None:
+        self.action_copy_term()

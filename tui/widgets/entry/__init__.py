@@ -1,0 +1,1 @@
+"""Widgets of the entry view: headword, definitions, related words, snippet, run output."""

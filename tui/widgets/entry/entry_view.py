@@ -1,0 +1,100 @@
+"""Everything about one entry, top to bottom: headword, definitions, words, example, sources.
+
+The same widget serves the entry screen (links focusable, snippet buttons) and the preview
+beside the results on wide terminals (read-only, links only clickable).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, HorizontalScroll, Vertical, VerticalScroll
+from textual.content import Content
+from textual.highlight import highlight
+from textual.reactive import reactive
+from textual.style import Style
+from textual.widgets import Button, Label, Static
+
+from glossary.schema import Entry, Source
+from tui.format import tidy_japanese
+from tui.widgets.entry.relations import TermLookup, relation_groups
+from tui.widgets.paragraph import Paragraph
+
+
+def sources_content(sources: list[Source]) -> Content:
+    """One line per source; titles with a URL are terminal hyperlinks."""
+    lines = [
+        Content.assemble("· ", (source.title, Style(link=source.url)))
+        if source.url
+        else Content(f"· {source.title}")
+        for source in sources
+    ]
+    return Content("\n").join(lines)
+
+
+class EntryView(VerticalScroll):
+    """A scrolling view of one :class:`Entry`; set :attr:`entry` to show another."""
+
+    entry: reactive[Entry | None] = reactive(None, recompose=True)
+
+    def __init__(
+        self,
+        lookup: TermLookup,
+        entry: Entry | None = None,
+        *,
+        interactive: bool = True,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._lookup = lookup
+        self._interactive = interactive
+        self.set_reactive(EntryView.entry, entry)
+
+    def compose(self) -> ComposeResult:
+        entry = self.entry
+        if entry is None:
+            yield Static("Nothing selected.", classes="entry-empty")
+            return
+        term = entry.term
+        with Vertical(id="entry-head"):
+            yield Static(term.en, markup=False, id="headword")
+            ja = (
+                term.ja
+                if not term.reading or term.reading == term.ja
+                else (f"{term.ja}（{term.reading}）")
+            )
+            yield Static(ja, markup=False, id="headword-ja")
+            with Horizontal(id="entry-meta"):
+                yield Label(entry.kind.value, classes="kind-badge")
+                if entry.api and entry.api != term.en:
+                    yield Label(entry.api, classes="meta-api")
+                if entry.since:
+                    yield Label(f"since torch {entry.since}", classes="meta-since")
+                yield Label(f"id {entry.id}", classes="meta-id")
+            if entry.aliases:
+                yield Static("also: " + ", ".join(entry.aliases), markup=False, id="entry-aliases")
+        with Vertical(classes="entry-section", id="definition"):
+            yield Label("Definition 定義", classes="section-title")
+            yield Paragraph(entry.definition.en, classes="definition -en")
+            yield Paragraph(tidy_japanese(entry.definition.ja), classes="definition -ja")
+        groups = relation_groups(entry, self._lookup, links_focusable=self._interactive)
+        if groups:
+            with Vertical(classes="entry-section", id="relations"):
+                yield from groups
+        if entry.snippet is not None:
+            with Vertical(classes="entry-section", id="snippet"):
+                yield Label("Example 例", classes="section-title")
+                with HorizontalScroll(id="snippet-scroll"):
+                    yield Static(
+                        highlight(entry.snippet.code.rstrip("\n"), language="python"),
+                        id="snippet-code",
+                    )
+                if self._interactive:
+                    with Horizontal(id="snippet-actions"):
+                        yield Button("▶ Run  r", id="run-snippet", compact=True)
+                        yield Button("Copy code  y", id="copy-snippet", compact=True)
+                        yield Button("Copy term  c", id="copy-term", compact=True)
+        if entry.sources:
+            with Vertical(classes="entry-section", id="sources"):
+                yield Label("Sources 出典", classes="section-title")
+                yield Static(sources_content(entry.sources), id="sources-list")

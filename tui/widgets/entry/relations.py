@@ -1,0 +1,110 @@
+"""Synonyms, antonyms, co-occurring and related words; those that link to entries are links.
+
+A link is a focusable one-line widget: Tab reaches it, Enter or a click follows it. Words
+without a link are plain text, so the reader can tell at a glance which ones lead somewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Label
+
+from glossary.schema import Entry, Relation, Term
+from tui.format import tidy_japanese
+from tui.messages import OpenEntry
+from tui.widgets.paragraph import Paragraph
+
+RELATION_TITLES: dict[str, str] = {
+    "synonyms": "Synonyms 同意語",
+    "antonyms": "Antonyms 対義語",
+    "cooccurring": "Co-occurring 共起語",
+    "related": "Related 関連語",
+}
+
+TermLookup = Callable[[str], Term | None]
+"""Finds the headword of a linked entry (``None`` when the id is not loaded)."""
+
+
+def relation_text(item: Relation, lookup: TermLookup) -> str:
+    """``en · ja（reading）``; a bare link borrows the linked entry's headword."""
+    en, ja, reading = item.en, item.ja, item.reading
+    if item.ref and not (en or ja):
+        target = lookup(item.ref)
+        if target is not None:
+            en, ja, reading = target.en, target.ja, target.reading
+        else:
+            en = item.ref
+    words = [w for w in (en, ja) if w]
+    if len(words) == 2 and words[0] == words[1]:
+        words = words[:1]
+    text = "  ".join(words)
+    if reading and reading != ja:
+        text += f"（{reading}）"
+    return text
+
+
+class RelationLink(Paragraph, can_focus=True):
+    """A related word that opens its entry (Enter or click)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "follow", "Follow link")]
+
+    def __init__(self, text: str, ref: str, *, focusable: bool = True) -> None:
+        super().__init__(f"→ {text}", hanging=2, by_words=True, classes="relation-link")
+        self.ref = ref
+        self.can_focus = focusable
+        self.tooltip = f"Open {ref}"
+
+    def action_follow(self) -> None:
+        """Ask the screen to open the linked entry."""
+        self.post_message(OpenEntry(self.ref))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_follow()
+
+
+class RelationGroup(Vertical):
+    """One kind of relation: a title and one word per line."""
+
+    def __init__(
+        self,
+        field_name: str,
+        items: list[Relation],
+        lookup: TermLookup,
+        *,
+        links_focusable: bool = True,
+    ) -> None:
+        super().__init__(classes=f"relation-group -{field_name}")
+        self.field_name = field_name
+        self._items = items
+        self._lookup = lookup
+        self._links_focusable = links_focusable
+
+    def compose(self) -> ComposeResult:
+        yield Label(RELATION_TITLES[self.field_name], classes="section-title")
+        for item in self._items:
+            text = relation_text(item, self._lookup)
+            if item.ref and self._lookup(item.ref) is not None:
+                yield RelationLink(text, item.ref, focusable=self._links_focusable)
+            else:
+                yield Paragraph(f"· {text}", hanging=2, by_words=True, classes="relation-word")
+            if item.note is not None:
+                note = f"  {item.note.en} / {tidy_japanese(item.note.ja)}"
+                yield Paragraph(note, hanging=2, classes="relation-note")
+
+
+def relation_groups(
+    entry: Entry, lookup: TermLookup, *, links_focusable: bool = True
+) -> list[RelationGroup]:
+    """A group per non-empty relation list of ``entry``, in display order."""
+    return [
+        RelationGroup(name, items, lookup, links_focusable=links_focusable)
+        for name, items in entry.relations().items()
+        if items
+    ]

@@ -1,0 +1,177 @@
+"""The output panel of a snippet run: a status line, a Cancel button and the streamed output.
+
+The run itself happens in a worker thread that reads the runner's stream; it only appends to
+a buffer, and a timer on the UI side moves what arrived into the log ten times a second.
+However fast or slow a snippet prints, the UI thread does a bounded amount of work and stays
+responsive, and Cancel is always one keystroke away.
+"""
+
+from __future__ import annotations
+
+import threading
+from time import monotonic
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import Button, Log, Static
+from textual.worker import Worker, WorkerState
+
+from glossary.errors import GlossaryError
+from tui.messages import RunFinished
+
+if TYPE_CHECKING:
+    from glossary.schema import Entry
+    from glossary.snippets.runner import RunResult
+    from tui.snippets import SnippetStarter
+
+FLUSH_INTERVAL_S = 0.1
+"""How often arrived output is moved into the log (and the elapsed time updated)."""
+
+
+def describe_result(result: RunResult, cancelled: bool) -> tuple[str, str]:
+    """The outcome class and one status line for a finished run, in plain words."""
+    seconds = result.duration_s
+    if result.skipped:
+        return "skipped", f"Not run: {result.skipped}"
+    if cancelled or result.cancelled:
+        return "cancelled", f"Cancelled after {seconds:.1f} s"
+    if result.timed_out:
+        return "timeout", f"Timed out: stopped after {seconds:.1f} s"
+    if result.truncated:
+        return "error", f"Stopped after {seconds:.1f} s: too much output"
+    if result.exit_code == 0:
+        return "ok", f"Finished in {seconds:.1f} s (exit status 0)"
+    if result.exit_code is None:
+        return "error", f"Failed after {seconds:.1f} s: the run ended without an exit status"
+    return "error", f"Failed with exit status {result.exit_code} after {seconds:.1f} s"
+
+
+class RunPanel(Vertical):
+    """Runs one entry's snippet at a time and shows its output as it comes."""
+
+    running: reactive[bool] = reactive(False)
+    """True from start until the run has ended (the screen shows Cancel while it is)."""
+
+    def __init__(
+        self, starter: SnippetStarter, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._starter = starter
+        self._lock = threading.Lock()
+        self._pending: list[str] = []
+        self._handle: Any = None
+        self._cancel_requested = False
+        self._started = 0.0
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="run-header"):
+            yield Static("", id="run-status")
+            yield Button("Cancel  x", id="cancel-run", compact=True, disabled=True)
+        yield Log(id="run-log", max_lines=10_000)
+
+    @property
+    def log_widget(self) -> Log:
+        """The log the output goes to."""
+        return self.query_one("#run-log", Log)
+
+    @property
+    def output(self) -> str:
+        """Everything shown so far (for tests and for copying)."""
+        return "\n".join(self.log_widget.lines)
+
+    def start(self, entry: Entry) -> None:
+        """Run ``entry``'s snippet; does nothing while another run is going."""
+        if self.running or entry.snippet is None:
+            return
+        self.display = True
+        self.log_widget.clear()
+        with self._lock:
+            self._pending.clear()
+            self._handle = None
+            self._cancel_requested = False
+        self._started = monotonic()
+        self.running = True
+        self._set_status("running", "Running… 0.0 s")
+        self._timer = self.set_interval(FLUSH_INTERVAL_S, self._flush)
+        self._run(entry)
+
+    def cancel(self) -> None:
+        """Stop the run (it reports back as cancelled); safe to call at any time."""
+        if self._stop_process():
+            self._set_status("running", "Cancelling…")
+
+    def _stop_process(self) -> bool:
+        """Ask the runner to stop; True if there was a run to stop."""
+        with self._lock:
+            self._cancel_requested = True
+            handle = self._handle
+        if handle is not None and self.running:
+            handle.cancel()
+            return True
+        return False
+
+    def on_unmount(self) -> None:
+        """Leaving the entry stops its run: no orphan process keeps going unseen."""
+        self._stop_process()
+
+    def watch_running(self, running: bool) -> None:
+        self.query_one("#cancel-run", Button).disabled = not running
+
+    @on(Button.Pressed, "#cancel-run")
+    def _on_cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.cancel()
+
+    @work(thread=True, exclusive=True, group="snippet-run", exit_on_error=False)
+    def _run(self, entry: Entry) -> None:
+        """Start the runner, stream its output into the buffer, report how it ended."""
+        try:
+            handle = self._starter(entry)
+        except GlossaryError as exc:
+            self.post_message(RunFinished("error", str(exc)))
+            return
+        with self._lock:
+            self._handle = handle
+            cancel_now = self._cancel_requested
+        if cancel_now:
+            handle.cancel()
+        for chunk in handle:
+            with self._lock:
+                self._pending.append(chunk.text)
+        result = handle.wait()
+        with self._lock:
+            cancelled = self._cancel_requested
+        self.post_message(RunFinished(*describe_result(result, cancelled)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in the run itself still ends the run, visibly, instead of hanging it."""
+        if event.worker.group == "snippet-run" and event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.post_message(RunFinished("error", f"Could not run the snippet: {error}"))
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        self._flush()
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.running = False
+        self._set_status(message.outcome, message.summary)
+
+    def _flush(self) -> None:
+        """Move arrived output into the log; update the elapsed time."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+        if pending:
+            self.log_widget.write("".join(pending))
+        if self.running and not self._cancel_requested:
+            self._set_status("running", f"Running… {monotonic() - self._started:.1f} s")
+
+    def _set_status(self, outcome: str, text: str) -> None:
+        status = self.query_one("#run-status", Static)
+        status.update(text)
+        status.set_classes(f"-{outcome}")
