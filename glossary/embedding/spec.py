@@ -1,11 +1,10 @@
 """What torchgloss knows about one embedding model, decided once and kept as JSON.
 
 A :class:`ModelSpec` says where a sentence-transformers model lives, which prefixes its queries
-and passages need, how it pools, and whether the torch-only :class:`~glossary.embedding.encoder.
-LeanEncoder` can run it. The default model keeps its spec as ``torchgloss_model.json`` inside
-its own folder; a model the user names keeps its spec in torchgloss's cache. Either way the
-decision (E5 prefixes or none, say) is made when the model is first seen, not guessed from its
-name at every call.
+and passages need, how it pools, and whether the torch-only ``LeanEncoder`` can run it. The
+default model keeps its spec as ``torchgloss_model.json`` inside its own folder; a model the
+user names keeps its spec in torchgloss's cache. Either way the decision (E5 prefixes or none,
+say) is made when the model is first seen, not guessed from its name at every call.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ def write_vocab(vocab: E5Vocab, normalization: dict[int, str], path: Path) -> No
             "bos_id": vocab.bos_id,
             "eos_id": vocab.eos_id,
             "count": len(vocab.pieces),
+            "max_piece_chars": max(len(p) for p in vocab.pieces),
             "normalization": {str(cp): out for cp, out in normalization.items()},
         },
         ensure_ascii=False,
@@ -69,7 +70,7 @@ class UnigramTokenizer:
         self.bos_id: int = header["bos_id"]
         self.eos_id: int = header["eos_id"]
         self.unk_score = min(self.scores) - _UNK_PENALTY
-        self.max_piece = max(len(p) for p in pieces)
+        self.max_piece: int = header["max_piece_chars"]
         self.table = {int(cp): out for cp, out in header["normalization"].items()}
 
     def normalize(self, text: str) -> str:

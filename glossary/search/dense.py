@@ -1,10 +1,11 @@
 """The dense index: several vectors per entry in FAISS, with a manifest that says what built it.
 
-Each entry is embedded as a few passages: its English and Japanese definitions (each with the
-headword in front), one line of all its names, and each of its Japanese or multi-word names on
-its own (``テンソルを繋げる`` is close to how people phrase a search). Rows map back to entry ids;
-an entry scores its best row. Query vectors of every headword and alias are computed at build
-time too, so a query that is a known name needs no model at all.
+Each entry is embedded as a few passages: the opening of its English and Japanese definitions
+(each with the headword in front), one line of its names, and each of its Japanese or
+multi-word names on its own (``テンソルを繋げる`` is close to how people phrase a search). Rows
+map back to entry ids; an entry scores its best row. Query vectors of known names (headwords,
+and aliases shared by several entries) are computed at build time too, so such a query needs
+no model at all.
 
 The files live in one folder per (glossary folders, model) under ``indexes/``, written
 atomically (:func:`glossary.atomic.atomic_directory`) under a file lock, and described by
@@ -38,13 +39,22 @@ if TYPE_CHECKING:
     from glossary.schema import Entry
 
 #: Bump when passages, files or their layout change: older folders are rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+DEF_EN, DEF_JA, NAMES, SURFACE = "definition_en", "definition_ja", "names", "surface"
+#: An entry's similarity is the weighted mean of its best row in each field, so an entry
+#: whose definitions and names both fit beats one with a single lucky row. An entry without
+#: a surface row uses its names row there.
+FIELD_WEIGHTS = {DEF_EN: 1.0, DEF_JA: 1.0, NAMES: 0.5, SURFACE: 0.5}
 #: Up to this many vectors an exact (flat) index is both fastest and best; above, HNSW.
 FLAT_LIMIT = 50_000
 #: Above this many vectors a query looks at the nearest SEARCH_DEPTH rows only.
 SEARCH_ALL_LIMIT = 8192
 SEARCH_DEPTH = 1024
 ENCODE_CHUNK = 128
+#: Characters of a definition embedded, per language (whole sentences).
+DEFINITION_CHARS = {"en": 320, "ja": 160}
+#: Names joined into an entry's "names" passage.
+NAMES_IN_PASSAGE = 8
 
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
@@ -59,9 +69,14 @@ _IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """One embedded text and the entry it stands for; ``label`` says which part it is."""
+    """One embedded text and the entry it stands for.
+
+    ``field`` is one of :data:`FIELD_WEIGHTS`; ``label`` says which part it is, for people
+    (``definition (en)``, or the name itself).
+    """
 
     entry_id: str
+    field: str
     label: str
     text: str
 
@@ -76,30 +91,60 @@ class DenseHit:
 
 
 def entry_passages(entries: Sequence[Entry]) -> list[Passage]:
-    """The passages embedded for ``entries`` (see the module docstring)."""
+    """The passages embedded for ``entries`` (see the module docstring).
+
+    Definitions are cut to their opening sentences (:data:`DEFINITION_CHARS`): they carry the
+    gist, and the model's cost grows with every token embedded.
+    """
     passages: list[Passage] = []
     for entry in entries:
         term = entry.term
         ja_head = f"{term.ja}（{term.reading}）" if term.reading else term.ja
-        passages.append(Passage(entry.id, "definition (en)", f"{term.en}: {entry.definition.en}"))
-        passages.append(Passage(entry.id, "definition (ja)", f"{ja_head}: {entry.definition.ja}"))
-        names = dict.fromkeys([term.en, term.ja, *entry.aliases])
-        passages.append(Passage(entry.id, "names", " / ".join(names)))
+        en = _opening(entry.definition.en, DEFINITION_CHARS["en"])
+        ja = _opening(entry.definition.ja, DEFINITION_CHARS["ja"])
+        passages.append(Passage(entry.id, DEF_EN, "definition (en)", f"{term.en}: {en}"))
+        passages.append(Passage(entry.id, DEF_JA, "definition (ja)", f"{ja_head}: {ja}"))
+        names = list(dict.fromkeys([term.en, term.ja, *entry.aliases]))
+        passages.append(Passage(entry.id, NAMES, "names", " / ".join(names[:NAMES_IN_PASSAGE])))
         for name in names:
             if has_japanese(name) or (" " in name.strip() and not _IDENTIFIER_RE.match(name)):
-                passages.append(Passage(entry.id, name, name))
+                passages.append(Passage(entry.id, SURFACE, name, name))
     return passages
 
 
 def surface_queries(entries: Sequence[Entry]) -> list[str]:
-    """Every headword and alias, whose query vectors are computed at build time."""
+    """Names whose query vectors are computed at build time.
+
+    Every headword, and every alias that names more than one entry: a query equal to one of
+    those ranks several exact matches by meaning, so it needs a vector; a query that names one
+    entry alone is answered without the model anyway.
+    """
+    from glossary.text.normalize import fold
+
+    owners: dict[str, set[str]] = {}
+    for entry in entries:
+        for text in (entry.term.en, entry.term.ja, *entry.aliases):
+            owners.setdefault(fold(text), set()).add(entry.id)
     forms: dict[str, None] = {}
     for entry in entries:
-        for text in (entry.id, entry.term.en, entry.term.ja, entry.api or "", *entry.aliases):
+        for text in (entry.term.en, entry.term.ja, *entry.aliases):
             text = " ".join(text.split())
-            if text:
+            is_headword = text in (entry.term.en, entry.term.ja)
+            if text and (is_headword or len(owners[fold(text)]) > 1):
                 forms[text] = None
     return list(forms)
+
+
+def _opening(text: str, limit: int) -> str:
+    """The first sentences of ``text`` that fit in ``limit`` characters (at least one)."""
+    sentences = re.split(r"(?<=[.!?])\s+|(?<=[。！？])", " ".join(text.split()))
+    kept = ""
+    for sentence in sentences:
+        if kept and len(kept) + len(sentence) + 1 > limit:
+            break
+        joiner = "" if not kept or kept.endswith("。") else " "
+        kept = kept + joiner + sentence
+    return kept
 
 
 def model_signature(spec: ModelSpec) -> dict[str, Any]:
@@ -113,8 +158,16 @@ def model_signature(spec: ModelSpec) -> dict[str, Any]:
         "pooling": spec.pooling,
         "max_seq_length": spec.max_seq_length,
         "long_text": spec.long_text,
-        "files": dict(sorted(spec.files.items())),
+        "files": {name: size for name, size in sorted(spec.files.items()) if _decides(name)},
     }
+
+
+def _decides(file_name: str) -> bool:
+    """Whether a model file decides the vectors (weights, tokenizer, configuration)."""
+    name = file_name.rsplit("/", 1)[-1]
+    return name in ("tokenizer.json", "config.json") or name.endswith(
+        ("model.safetensors", "model.bin")
+    )
 
 
 def signature_key(signature: dict[str, Any]) -> str:
@@ -163,6 +216,8 @@ class DenseIndex:
         self.entry_ids: list[str] = rows["entry_ids"]
         self.row_entries: list[int] = rows["row_entries"]
         self.row_labels: list[str] = rows["row_labels"]
+        self.row_fields: list[str] = rows["row_fields"]
+        self.row_hashes: list[str] = rows["row_hashes"]
         self.surface_rows: dict[str, int] = rows["surfaces"]
         self.surface_vectors = surface_vectors
 
@@ -177,13 +232,20 @@ class DenseIndex:
     def __len__(self) -> int:
         return int(self.index.ntotal)
 
+    def reusable(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Every passage vector by its text's hash, and every surface query vector by text."""
+        matrix = self.index.reconstruct_n(0, len(self)) if len(self) else []
+        passages = {h: matrix[row] for row, h in enumerate(self.row_hashes)}
+        surfaces = {text: self.surface_vectors[row] for text, row in self.surface_rows.items()}
+        return passages, surfaces
+
     def surface_vector(self, text: str) -> np.ndarray | None:
         """The precomputed query vector of ``text`` if it is a known headword or alias."""
         row = self.surface_rows.get(" ".join(text.split()))
         return None if row is None else self.surface_vectors[row]
 
     def search(self, vector: np.ndarray, limit: int | None = None) -> list[DenseHit]:
-        """Entries by their best row's cosine similarity to ``vector``, best first."""
+        """Entries by similarity to ``vector`` (see :data:`FIELD_WEIGHTS`), best first."""
         import numpy as np
 
         total = len(self)
@@ -192,26 +254,41 @@ class DenseIndex:
         depth = total if total <= SEARCH_ALL_LIMIT else SEARCH_DEPTH
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
         scores, rows = self.index.search(query, depth)
-        best: dict[int, DenseHit] = {}
+        best: dict[int, dict[str, float]] = {}
+        label: dict[int, str] = {}
+        floor = 0.0
         for score, row in zip(scores[0].tolist(), rows[0].tolist(), strict=True):
             if row < 0:
                 continue
+            floor = score  # rows come best first: the last one seen is the lowest
             entry = self.row_entries[row]
-            if entry not in best:
-                best[entry] = DenseHit(self.entry_ids[entry], float(score), self.row_labels[row])
-        hits = sorted(best.values(), key=lambda h: -h.score)
+            fields = best.setdefault(entry, {})
+            fields.setdefault(self.row_fields[row], score)
+            label.setdefault(entry, self.row_labels[row])
+        total_weight = sum(FIELD_WEIGHTS.values())
+        hits = []
+        for entry, fields in best.items():
+            fields.setdefault(SURFACE, fields.get(NAMES, floor))
+            mean = sum(w * fields.get(f, floor) for f, w in FIELD_WEIGHTS.items()) / total_weight
+            hits.append(DenseHit(self.entry_ids[entry], mean, label[entry]))
+        hits.sort(key=lambda h: -h.score)
         return hits if limit is None else hits[:limit]
 
 
-def load(directory: Path, expected: dict[str, Any]) -> DenseIndex | None:
-    """The index in ``directory`` if its manifest matches ``expected`` and no file is damaged."""
+def load(directory: Path, expected: dict[str, Any], *, any_data: bool = False) -> DenseIndex | None:
+    """The index in ``directory`` if its manifest matches ``expected`` and no file is damaged.
+
+    With ``any_data``, an index of other glossary data is accepted too (its vectors can be
+    reused by the next :func:`build`).
+    """
     import faiss
     import numpy as np
 
     try:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-        if any(manifest.get(key) != value for key, value in expected.items()):
-            return None
+        for key, value in expected.items():
+            if manifest.get(key) != value and not (any_data and key == "fingerprint"):
+                return None
         files = manifest["files"]
         blobs = {}
         for name in (VECTORS, ROWS, SURFACE_VECTORS):
@@ -229,6 +306,8 @@ def load(directory: Path, expected: dict[str, Any]) -> DenseIndex | None:
             index.ntotal != manifest["count"]
             or index.d != expected["model"]["dimension"]
             or len(rows["row_entries"]) != index.ntotal
+            or len(rows["row_fields"]) != index.ntotal
+            or len(rows["row_hashes"]) != index.ntotal
             or surface_vectors.shape != (len(rows["surfaces"]), index.d)
         ):
             return None
@@ -243,8 +322,13 @@ def build(
     encoder: Encoder,
     expected: dict[str, Any],
     progress: ProgressCallback | None = None,
+    previous: DenseIndex | None = None,
 ) -> DenseIndex:
-    """Embed ``entries`` with ``encoder`` and write a complete index folder in one step."""
+    """Embed ``entries`` with ``encoder`` and write a complete index folder in one step.
+
+    Texts that ``previous`` (an index of the same model over older data) already embedded
+    are copied from it, so editing a few entries re-embeds only their passages.
+    """
     import io
 
     import faiss
@@ -259,9 +343,20 @@ def build(
             f"Model {encoder.model_id} gives vectors of {encoder.dimension} numbers, not the "
             f"{dimension} its spec declares; rebuild the model."
         )
-    texts = [p.text for p in passages]
-    vectors = _encode(encoder.encode_passages, texts, dimension, "passages", report)
-    surface_vectors = _encode(encoder.encode_queries, surfaces, dimension, "names", report)
+    old_passages, old_surfaces = previous.reusable() if previous is not None else ({}, {})
+    hashes = [_text_hash(p.text) for p in passages]
+    vectors = _encode_new(
+        encoder.encode_passages,
+        [p.text for p in passages],
+        hashes,
+        old_passages,
+        dimension,
+        "passages",
+        report,
+    )
+    surface_vectors = _encode_new(
+        encoder.encode_queries, surfaces, surfaces, old_surfaces, dimension, "names", report
+    )
     index = _new_index(dimension, len(passages))
     index.add(vectors)
     entry_ids = list(dict.fromkeys(p.entry_id for p in passages))
@@ -270,6 +365,8 @@ def build(
         "entry_ids": entry_ids,
         "row_entries": [position[p.entry_id] for p in passages],
         "row_labels": [p.label for p in passages],
+        "row_fields": [p.field for p in passages],
+        "row_hashes": hashes,
         "surfaces": {text: i for i, text in enumerate(surfaces)},
     }
     buffer = io.BytesIO()
@@ -324,7 +421,8 @@ def load_or_build(
             index = load(directory, expected)  # another process may have built it meanwhile
             if index is not None:
                 return index, False
-            return build(directory, entries(), encoder(), expected, progress), True
+            previous = load(directory, expected, any_data=True)
+            return build(directory, entries(), encoder(), expected, progress, previous), True
     except Timeout as exc:
         raise IndexError_(
             f"Another torchgloss process has been building the index in {directory.parent} "
@@ -344,23 +442,36 @@ def _new_index(dimension: int, count: int) -> Any:
     return index
 
 
-def _encode(
+def _encode_new(
     encode: Callable[[list[str]], np.ndarray],
     texts: list[str],
+    keys: list[str],
+    known: dict[str, np.ndarray],
     dimension: int,
     stage: str,
     report: ProgressCallback,
 ) -> np.ndarray:
+    """Vectors of ``texts``: from ``known`` (by key) where present, else from ``encode``."""
     import numpy as np
 
-    parts = []
-    report(stage, 0, len(texts))
-    for start in range(0, len(texts), ENCODE_CHUNK):
-        parts.append(encode(texts[start : start + ENCODE_CHUNK]))
-        report(stage, min(start + ENCODE_CHUNK, len(texts)), len(texts))
-    if not parts:
-        return np.zeros((0, dimension), dtype=np.float32)
-    return np.ascontiguousarray(np.concatenate(parts), dtype=np.float32)
+    out = np.zeros((len(texts), dimension), dtype=np.float32)
+    todo = []
+    for row, key in enumerate(keys):
+        vector = known.get(key)
+        if vector is not None and vector.shape == (dimension,):
+            out[row] = vector
+        else:
+            todo.append(row)
+    report(stage, 0, len(todo))
+    for start in range(0, len(todo), ENCODE_CHUNK):
+        chunk = todo[start : start + ENCODE_CHUNK]
+        out[chunk] = encode([texts[row] for row in chunk])
+        report(stage, min(start + ENCODE_CHUNK, len(todo)), len(todo))
+    return out
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _build_versions() -> dict[str, str]:

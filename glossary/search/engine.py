@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from glossary.errors import GlossaryError, IndexError_, ModelError, UsageError
 from glossary.search import lexical as lexical_index
-from glossary.search.fusion import FusionWeights, fuse
+from glossary.search.fusion import FusionWeights, fuse, is_name_shaped
 from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, LexicalIndex, analyze
 from glossary.search.types import Mode, SearchHit, SearchResponse
 from glossary.text.normalize import clean
@@ -320,7 +320,9 @@ class SearchEngine:
         if mode is Mode.SEMANTIC or (mode is Mode.HYBRID and not _decisive(candidates)):
             dense_hits = self._dense_hits(text, kind, mode, load_model, response)
         ids = [info.id for info in self.lexical.entries]
-        ranked = fuse(candidates, ids, dense_hits, mode, self.weights)
+        ranked = fuse(
+            candidates, ids, dense_hits, mode, self.weights, name_shaped=is_name_shaped(text)
+        )
         for item in ranked:
             position = self.lexical.ids.get(item.entry_id)
             if position is None:

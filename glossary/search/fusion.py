@@ -4,7 +4,10 @@ Each signal is brought to [0, 1] for the query at hand, then summed with weights
 bonus puts every entry with certain name evidence (an exact id, name, alias or reading, a
 dotted suffix such as ``cat`` → ``torch.cat``) above every entry without it:
 
-``score = tier + w_name · strength + w_text · text + w_semantic · semantic``
+``score = w_name · strength + w_text · text + w_semantic · semantic`` outside the tier, and
+``score = tier + w_name · strength + tier_mix · (w_text · text + w_semantic · semantic)``
+inside it, so a headword ranks above an alias of another entry and text and meaning only
+break ties between equally certain names;
 
 * ``strength`` — the best name evidence (:mod:`.lexical`: 1.0 for an exact name, about 0.7
   for a typo, less for a short prefix);
@@ -14,12 +17,14 @@ dotted suffix such as ``cat`` → ``torch.cat``) above every entry without it:
 * ``semantic`` — cosine similarity rescaled between a background level (the similarity of the
   ``background_rank``-th entry) and the best similarity of the query.
 
-Within the tier, exact names still rank by how well the rest agrees; outside it, a typo or a
-prefix needs support from the text or the meaning to beat a strong paraphrase match.
+Outside the tier, a typo or a prefix needs support from the text or the meaning to beat a
+strong paraphrase match. The semantic weight is lowered for a query that is one identifier or
+one kana word: its vector is a poor guide (``torch.cta`` is near nothing in particular).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -33,9 +38,13 @@ class FusionWeights:
     """The knobs of :func:`fuse` (defaults chosen on the shipped evaluation set)."""
 
     name: float = 1.0
-    text: float = 0.5
+    text: float = 0.75
     semantic: float = 0.8
     tier: float = 1.0
+    #: Within the tier, text and meaning only break ties between equally certain names.
+    tier_mix: float = 0.025
+    #: Dense vectors of a lone identifier or kana word say little: scale semantic by this.
+    name_shaped_semantic: float = 0.5
     background_rank: int = 20
 
 
@@ -52,6 +61,8 @@ def _semantic_scale(dense: Sequence[DenseHit], background_rank: int) -> tuple[fl
     if not dense:
         return 0.0, 1.0
     top = dense[0].score
+    if len(dense) < 2:
+        return 0.0, max(top, 1e-6)
     floor = dense[min(background_rank, len(dense) - 1)].score
     return floor, max(top - floor, 1e-6)
 
@@ -62,6 +73,8 @@ def fuse(
     dense: Sequence[DenseHit],
     mode: Mode = Mode.HYBRID,
     weights: FusionWeights | None = None,
+    *,
+    name_shaped: bool = False,
 ) -> list[Fused]:
     """Rank the union of lexical candidates and dense hits (see the module docstring).
 
@@ -71,6 +84,8 @@ def fuse(
         dense: from :meth:`DenseIndex.search`, best first (empty when the model was skipped).
         mode: ``LEXICAL`` ignores ``dense``; ``SEMANTIC`` ranks by ``dense`` alone.
         weights: fusion weights; the defaults when ``None``.
+        name_shaped: the query is one identifier or kana word (see :func:`is_name_shaped`),
+            whose dense vector is less telling than a sentence's.
     """
     w = weights or FusionWeights()
     if mode is Mode.SEMANTIC:
@@ -81,21 +96,28 @@ def fuse(
     use_dense = mode is Mode.HYBRID and bool(dense)
     best_bm25 = max((c.bm25 for c in lexical), default=0.0)
     floor, span = _semantic_scale(dense, w.background_rank)
-    fused: dict[str, Fused] = {}
-    for candidate in lexical:
-        text = candidate.coverage * candidate.bm25 / best_bm25 if best_bm25 > 0 else 0.0
-        score = w.name * candidate.strength + w.text * text
-        if candidate.strength >= DECISIVE:
-            score += w.tier
-        entry_id = entry_ids[candidate.entry]
-        fused[entry_id] = Fused(entry_id, score, list(candidate.matches.values()))
+    semantic_weight = w.semantic * (w.name_shaped_semantic if name_shaped else 1.0)
+    semantic_of: dict[str, tuple[float, DenseHit]] = {}
     if use_dense:
         for hit in dense:
-            semantic = max(0.0, (hit.score - floor) / span)
-            item = fused.setdefault(hit.entry_id, Fused(hit.entry_id, 0.0))
-            item.score += w.semantic * semantic
-            if semantic > 0:
-                item.matches.append(Match(Signal.SEMANTIC, hit.label, hit.score))
+            semantic_of[hit.entry_id] = (max(0.0, (hit.score - floor) / span), hit)
+    fused: dict[str, Fused] = {}
+    for candidate in lexical:
+        entry_id = entry_ids[candidate.entry]
+        text = candidate.coverage * candidate.bm25 / best_bm25 if best_bm25 > 0 else 0.0
+        semantic = semantic_of.get(entry_id, (0.0, None))[0]
+        support = w.text * text + semantic_weight * semantic
+        if candidate.strength >= DECISIVE:
+            score = w.tier + w.name * candidate.strength + w.tier_mix * support
+        else:
+            score = w.name * candidate.strength + support
+        fused[entry_id] = Fused(entry_id, score, list(candidate.matches.values()))
+    for entry_id, (semantic, hit) in semantic_of.items():
+        item = fused.get(entry_id)
+        if item is None:
+            item = fused[entry_id] = Fused(entry_id, semantic_weight * semantic)
+        if semantic > 0:
+            item.matches.append(Match(Signal.SEMANTIC, hit.label, hit.score))
     ranked = sorted(fused.values(), key=lambda f: (-f.score, f.entry_id))
     for item in ranked:
         item.matches.sort(key=lambda m: _SIGNAL_ORDER[m.signal])
@@ -103,3 +125,11 @@ def fuse(
 
 
 _SIGNAL_ORDER = {signal: i for i, signal in enumerate(Signal)}
+_NAME_SHAPED_RE = re.compile(r"^(?:[A-Za-z0-9_.]+|[\u3041-\u309f\u30a0-\u30ffー]+)$")
+
+
+def is_name_shaped(query: str) -> bool:
+    """One identifier (``torch.cta``, ``unsqeeze``) or one kana word, not a phrase."""
+    import unicodedata
+
+    return bool(_NAME_SHAPED_RE.match(unicodedata.normalize("NFKC", query).strip()))

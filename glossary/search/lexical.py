@@ -354,34 +354,45 @@ class LexicalIndex:
                 hit(self.suffix.get(last, ()), LAST_PART / SUFFIX, Signal.NAME)
 
     def _identifiers(self, query: LexicalQuery, hit: Callable[..., None]) -> None:
-        """Code-like words inside a longer query: ``DataLoader の num_workers``."""
+        """Names inside a longer query: ``DataLoader の num_workers``, ``Adam の学習率``.
+
+        Code-like words (dotted, snake_case, CamelCase) may name any entry. Other Latin words
+        count only beside Japanese text, only when capitalized like a name, and only as API
+        names: ``Adam`` in ``Adam の学習率``, but neither ``GPU`` in ``GPU が使えるか確認``
+        (not an API) nor ``tensor`` in ``tensor の形を変える`` (a common noun).
+        """
         words = _IDENTIFIER_RE.findall(query.core_raw)
         if len(words) == 1 and words[0].casefold() == query.core:
             return
+        mixed = has_japanese(query.core)
         for word in words:
-            if not ("." in word or "_" in word or _CAMEL_CASE_RE.search(word)):
+            code_like = "." in word or "_" in word or bool(_CAMEL_CASE_RE.search(word))
+            if not code_like and not (mixed and len(word) > 1 and not word.islower()):
                 continue
             key = fold(word)
-            hit(self.exact.get(key, ()), IDENTIFIER, Signal.NAME)
-            hit(self.suffix.get(key, ()), IDENTIFIER / SUFFIX, Signal.NAME)
+            postings = [*self.exact.get(key, ()), *self.suffix.get(key, ())]
+            if not code_like:
+                postings = [p for p in postings if self.entries[p[0]].kind == "api"]
+            hit(postings, IDENTIFIER, Signal.NAME)
 
     def _prefixes(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
-        core = query.core
-        if len(core) < (1 if has_japanese(core) else 2):
-            return
-        start = bisect.bisect_left(self.name_keys, core)
-        keys: list[str] = []
-        for key in self.name_keys[start:]:
-            if not key.startswith(core):
-                break
-            if key != core:
-                keys.append(key)
-        keys.sort(key=len)
-        for key in keys[:MAX_PREFIX_HITS]:
-            strength = PREFIX_BASE + PREFIX_SPAN * len(core) / len(key)
-            for entry, code, surface, _ in self._name_postings(key):
-                candidate = found.setdefault(entry, LexicalCandidate(entry))
-                candidate.add(_SIGNALS[code], self.surfaces[surface], strength)
+        starts = [query.core, *(kana for kana in query.kana_readings if len(kana) >= 3)]
+        for core in starts:
+            if len(core) < (1 if has_japanese(core) else 2):
+                continue
+            start = bisect.bisect_left(self.name_keys, core)
+            keys: list[str] = []
+            for key in self.name_keys[start:]:
+                if not key.startswith(core):
+                    break
+                if key != core:
+                    keys.append(key)
+            keys.sort(key=len)
+            for key in keys[:MAX_PREFIX_HITS]:
+                strength = PREFIX_BASE + PREFIX_SPAN * len(core) / len(key)
+                for entry, code, surface, own in self._name_postings(key):
+                    candidate = found.setdefault(entry, LexicalCandidate(entry))
+                    candidate.add(_SIGNALS[code], self.surfaces[surface], strength * own)
 
     def _typos(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
         core = query.core
@@ -399,9 +410,9 @@ class LexicalIndex:
                 continue
             similarity = 1.0 - distance / max(len(core), len(key))
             strength = FUZZY_BASE + FUZZY_SPAN * similarity
-            for entry, _code, surface, _ in self._name_postings(key):
+            for entry, _code, surface, own in self._name_postings(key):
                 candidate = found.setdefault(entry, LexicalCandidate(entry))
-                candidate.add(Signal.FUZZY, self.surfaces[surface], strength)
+                candidate.add(Signal.FUZZY, self.surfaces[surface], strength * own)
 
     def _name_postings(self, key: str) -> list[Posting]:
         return [*self.exact.get(key, ()), *self.suffix.get(key, ())]

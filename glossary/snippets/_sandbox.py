@@ -166,8 +166,7 @@ def _supervise(request: dict[str, Any]) -> None:
     with contextlib.suppress(OSError):  # also here, so the group exists whichever runs first
         os.setpgid(pid, pid)
     _send(fds["status"], event="started", pid=os.getpid(), snippet_pid=pid)
-    deadline = time.monotonic() + float(request["timeout_s"])
-    reason = _watch(pid, fds["control"], wakeup, deadline)
+    reason = _watch(pid, fds["control"], wakeup, float(request["deadline"]))
     # The snippet is not reaped yet, so its process group id cannot have been reused.
     _kill(pid, group=True)
     code = _kill_all_children().get(pid)

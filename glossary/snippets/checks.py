@@ -134,7 +134,11 @@ def check_all(
     """
     entries = [glossary.get(i) for i in ids] if ids is not None else glossary.entries
     todo = [(entry.id, entry.snippet) for entry in entries if entry.snippet is not None]
-    own_launcher = _start_launcher() if warm and launcher is None else None
+    forkable = any(
+        not snippet.requires_cuda and (confirmed or is_trusted(glossary, entry_id))
+        for entry_id, snippet in todo
+    )
+    own_launcher = _start_launcher() if warm and launcher is None and forkable else None
     launcher = launcher or own_launcher
 
     def check(entry_id: str, snippet: Snippet) -> SnippetCheck:

@@ -331,9 +331,16 @@ class SnippetProcess:
             self._done.set()
 
     def _start(
-        self, launch: Launch, workdir: str, timeout_s: float, requires_cuda: bool, output_limit: int
+        self,
+        launch: Launch,
+        workdir: str,
+        started: float,
+        timeout_s: float,
+        requires_cuda: bool,
+        output_limit: int,
     ) -> None:
         self._launch = launch
+        self._started = started
         self._workdir = workdir
         self._timeout_s = timeout_s
         self._requires_cuda = requires_cuda
@@ -343,7 +350,6 @@ class SnippetProcess:
         }
         self._wake_r, self._wake_w = os.pipe()
         self._thread = threading.Thread(target=self._drive, name="snippet-run", daemon=True)
-        self._started = time.monotonic()
         self._thread.start()
 
     # -- public API
@@ -588,9 +594,10 @@ def start_snippet(
         reason = "it needs CUDA, and this machine has no NVIDIA driver"
         return SnippetProcess(result=RunResult(None, "", "", False, 0.0, None, skipped=reason))
     workdir = tempfile.mkdtemp(prefix="torchgloss-run-")
+    started = time.monotonic()
     request = {
         "code": code,
-        "timeout_s": timeout_s,
+        "deadline": started + timeout_s,  # CLOCK_MONOTONIC is the same in every process
         "requires_cuda": requires_cuda,
         "workdir": workdir,
         "env": snippet_environment(workdir, requires_cuda=requires_cuda),
@@ -605,7 +612,7 @@ def start_snippet(
         _remove_tree(workdir)
         raise
     process = SnippetProcess()
-    process._start(launch, workdir, timeout_s, requires_cuda, output_limit)
+    process._start(launch, workdir, started, timeout_s, requires_cuda, output_limit)
     return process
 
 

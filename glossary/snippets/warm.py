@@ -29,7 +29,7 @@ import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 from glossary.snippets.errors import SnippetRunError
 from glossary.snippets.runner import (
@@ -71,24 +71,13 @@ class WarmLauncher:
         self._home = tempfile.mkdtemp(prefix="torchgloss-warm-")
         self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         log_path = Path(self._home) / "zygote.log"
-        with theirs, log_path.open("wb") as log:
-            self._process = subprocess.Popen(
-                [
-                    sys.executable,
-                    *PYTHON_FLAGS,
-                    str(SANDBOX_SCRIPT),
-                    "zygote",
-                    str(theirs.fileno()),
-                    *preload,
-                ],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-                pass_fds=(theirs.fileno(),),
-                env=snippet_environment(self._home, requires_cuda=False),
-                cwd=self._home,
-                start_new_session=True,
-            )
+        try:
+            with theirs, log_path.open("wb") as log:
+                self._process = self._spawn(theirs.fileno(), preload, log)
+        except OSError as exc:
+            self._control.close()
+            _remove_tree(self._home)
+            raise SnippetRunError(f"Could not start {sys.executable}: {exc}") from exc
         self._control.settimeout(START_TIMEOUT_S)
         try:
             ready = json.loads(self._control.recv(4096) or b"{}")
@@ -105,6 +94,28 @@ class WarmLauncher:
                 f"The pre-warmed interpreter runs {ready['threads']} threads after importing "
                 f"{', '.join(preload)}; forking it would not be safe."
             )
+
+    def _spawn(
+        self, control_fd: int, preload: tuple[str, ...], log: IO[bytes]
+    ) -> subprocess.Popen[bytes]:
+        """Start the zygote: ``python -I _sandbox.py zygote FD MODULE…``, in its own session."""
+        return subprocess.Popen(
+            [
+                sys.executable,
+                *PYTHON_FLAGS,
+                str(SANDBOX_SCRIPT),
+                "zygote",
+                str(control_fd),
+                *preload,
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            pass_fds=(control_fd,),
+            env=snippet_environment(self._home, requires_cuda=False),
+            cwd=self._home,
+            start_new_session=True,
+        )
 
     @staticmethod
     def supported() -> bool:

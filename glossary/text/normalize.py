@@ -26,6 +26,8 @@ _JAPANESE_RE = re.compile(
 _KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]")
 _HIRAGANA_ONLY_RE = re.compile(r"^[\u3041-\u3096\u309d\u309eー]+$")
 _ROMAJI_INPUT_RE = re.compile(r"^[a-z' \-]+$")
+# っ must come before a consonant; English read as romaji leaves it elsewhere (batch → ばっっう)
+_BAD_SOKUON_RE = re.compile(r"っ(?:$|[あいうえおんっーぁぃぅぇぉ])")
 
 # Katakana → hiragana by code point (ァ..ヶ are 0x60 above ぁ..ゖ; ヽヾ → ゝゞ).
 _KATA_TO_HIRA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
@@ -168,8 +170,9 @@ def romaji_to_kana(text: str) -> list[str]:
     """Readings in hiragana that a romaji query may stand for; empty if it is not romaji.
 
     Hepburn, kunrei-shiki and IME-style spellings are accepted (``jidou bibun``,
-    ``zidoubibun``, ``gakusyuuritu``, ``shimbun``, ``jidō``). Text that does not turn into kana
-    completely (most English words: ``tensor`` ends in a stray ``r``) gives no reading.
+    ``zidoubibun``, ``gakusyuuritu``, ``shimbun``, ``jidō``). Text that does not turn into
+    well-formed kana (most English words: ``tensor`` ends in a stray ``r``, ``batch`` in
+    a doubled っ) gives no reading.
     Where ``nn`` before a vowel is ambiguous, both readings are returned.
     """
     text = unicodedata.normalize("NFKD", text.casefold())
@@ -187,7 +190,7 @@ def romaji_to_kana(text: str) -> list[str]:
     readings = []
     for spelling in spellings:
         kana = alphabet2kana(spelling).replace("'", "")
-        if kana and is_hiragana(kana) and not kana.endswith("っ") and kana not in readings:
+        if kana and is_hiragana(kana) and not _BAD_SOKUON_RE.search(kana) and kana not in readings:
             readings.append(kana)
     return readings
 

@@ -6,6 +6,9 @@ import pytest
 from textual.command import CommandPalette
 from tui_helpers import LexicalEngine, make_app, wait_for
 
+from glossary.errors import GlossaryDataError, Problem
+from tui.app import GlossaryApp
+from tui.screens.dialogs import ErrorDialog
 from tui.screens.help_screen import HelpScreen
 from tui.screens.search_screen import SearchScreen
 
@@ -76,3 +79,20 @@ async def test_copy_term_from_the_results(lexical_engine: LexicalEngine) -> None
         await wait_for(pilot, lambda: app.screen.shown_query == "flashlight")
         await run_command(pilot, "Copy term (日本語)")
         assert app.clipboard == "懐中電灯"
+
+
+async def test_a_glossary_that_cannot_open_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = GlossaryDataError([Problem("mine.yaml", 3, "term", "required field is missing")])
+
+    def failing_open(*args: object, **kwargs: object) -> None:
+        raise problem
+
+    monkeypatch.setattr("tui.app.open_engine", failing_open)
+    app = GlossaryApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog))
+        assert "mine.yaml:3" in app.screen.message
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        hint = app.screen.query_one("#results-hint")
+        assert "could not be opened" in str(hint.render())

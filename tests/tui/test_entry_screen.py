@@ -195,3 +195,33 @@ async def test_an_unknown_entry_opens_an_error_dialog(lexical_engine: LexicalEng
         assert "no-such-entry" in app.screen.message
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+
+
+async def test_slash_goes_back_to_a_new_search(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"tensor")
+        await wait_for(pilot, lambda: app.screen.shown_query == "tensor")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
+        await pilot.press("tab", "enter")
+        await wait_for(pilot, lambda: app.screen.entry.id != "tensor")
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        query = app.screen.query_one(SearchInput)
+        assert query.has_focus and query.selected_text == "tensor"
+        await pilot.press(*"松明")  # typing replaces the selected query
+        assert query.value == "松明"
+
+
+async def test_opening_before_the_entries_have_loaded_waits_in_a_worker(
+    lexical_engine: LexicalEngine,
+) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.glossary is not None)
+        app.glossary = None  # as if the entries were still loading
+        app.post_message(OpenEntry("tensor"))
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
+        assert app.screen.entry.id == "tensor"
+        await pilot.pause(0.1)  # let the new screen finish mounting before the app closes

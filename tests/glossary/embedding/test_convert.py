@@ -74,26 +74,32 @@ def test_a_crash_halfway_leaves_no_model_behind(tmp_path: Path) -> None:
     assert list((tmp_path / "models").iterdir()) == []
 
 
-def test_a_damaged_model_folder_is_rebuilt(
+def test_a_damaged_model_folder_is_not_used(
     built_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Rebuilding it is tested end to end in test_model_cli.py.
     shutil.copytree(built_model, tmp_path / "models" / built_model.name, copy_function=os.link)
     monkeypatch.setenv("TORCHGLOSS_MODEL_CACHE", str(tmp_path / "models"))
-    (default_model_dir() / "model.safetensors").unlink()
+    assert default_model_spec() is not None
+    weights = default_model_dir() / "model.safetensors"
+    weights.unlink()  # a hard link: writing through it would damage the session's model
+    weights.write_bytes(b"half a file")
     assert default_model_spec() is None
-    progress: list[str] = []
-    folder = ensure_default_model(lambda stage, done, total: progress.append(stage))
-    assert progress  # it was built again
-    spec = default_model_spec()
-    assert spec is not None and spec.path == folder
 
 
-def test_a_folder_deleted_after_resolving_gives_a_model_error(
-    default_spec: ModelSpec, tmp_path: Path
+@pytest.mark.parametrize("damage", ["delete", "truncate", "garble"])
+def test_weights_damaged_after_resolving_give_a_model_error(
+    default_spec: ModelSpec, tmp_path: Path, damage: str
 ) -> None:
     shutil.copytree(default_spec.path, tmp_path / "copy", copy_function=os.link)
     spec = ModelSpec.from_json(default_spec.to_json(), tmp_path / "copy")
-    (tmp_path / "copy" / "model.safetensors").unlink()
+    weights = tmp_path / "copy" / "model.safetensors"
+    head = weights.read_bytes()[:4096] if damage != "delete" else b""
+    weights.unlink()  # a hard link: writing through it would damage the session's model
+    if damage == "truncate":
+        weights.write_bytes(head)
+    elif damage == "garble":
+        weights.write_bytes(b"\xff" * 8 + head[8:])
     with pytest.raises(ModelError, match="torchgloss model path"):
         LeanEncoder(spec)
 

@@ -44,7 +44,7 @@ def _write_tiny_model(folder: Path, architecture: str, prompts: dict[str, str] |
         XLMRobertaModel,
     )
 
-    words = "tensor a on the gpu gradient of loss".split()
+    words = ["tensor", "a", "on", "the", "gpu", "gradient", "of", "loss"]
     vocab = {t: i for i, t in enumerate(["<s>", "<pad>", "</s>", "<unk>", *words])}
     tok = Tokenizer(WordLevel(vocab, unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
@@ -119,7 +119,7 @@ def test_a_missing_folder_is_a_model_error(tmp_path: Path) -> None:
 
 
 def test_a_folder_without_a_model_is_a_model_error(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match="no config.json"):
+    with pytest.raises(ModelError, match=r"no config\.json"):
         resolve_model(str(tmp_path))
 
 
@@ -164,7 +164,9 @@ def test_lean_encoder_runs_other_bert_family_models(
 
 
 @pytest.mark.slow
-def test_models_with_extra_layers_use_sentence_transformers(tiny_bert: Path, tmp_path: Path) -> None:
+def test_models_with_extra_layers_use_sentence_transformers(
+    tiny_bert: Path, tmp_path: Path
+) -> None:
     modules = json.loads((tiny_bert / "modules.json").read_text(encoding="utf-8"))
     dense = {"idx": 3, "name": "3", "path": "3_Dense", "type": "sentence_transformers.models.Dense"}
     folder = tmp_path / "with-dense"

@@ -85,7 +85,7 @@ def test_check_snippets_fails_naming_the_entry(user_glossary: MakeGlossary) -> N
     assert (report["passed"], report["failed"], report["skipped"]) == (1, 1, 0)
     failed = next(c for c in report["checks"] if c["status"] == "failed")
     assert failed["id"] == "my.add" and "output differs" in failed["problems"][0]
-    text = CliRunner().invoke(cli, args)
+    text = CliRunner().invoke(cli, [*args, "--fresh"])
     assert text.exit_code == 1
     assert (
         "FAIL my.add" in text.stdout and "2 examples: 1 passed, 1 failed, 0 skipped" in text.stdout

@@ -96,10 +96,10 @@ def test_user_snippets_are_skipped_unless_confirmed(user_glossary: MakeGlossary)
     assert "--yes" in check.problems[0] and "mine.yaml" in check.problems[0]
 
 
-def test_fresh_and_warm_agree(user_glossary: MakeGlossary) -> None:
+def test_fresh_and_warm_agree(user_glossary: MakeGlossary, warm_launcher: WarmLauncher) -> None:
     glossary = user_glossary({"my.add": MIXED["my.good"]})
     fresh = check_all(glossary, ids=["my.add"], confirmed=True, warm=False)
-    warm = check_all(glossary, ids=["my.add"], confirmed=True, warm=True)
+    warm = check_all(glossary, ids=["my.add"], confirmed=True, launcher=warm_launcher)
     assert [c.status for c in fresh + warm] == ["passed", "passed"]
     assert [c.result.warm for c in fresh + warm if c.result] == [False, True]
 

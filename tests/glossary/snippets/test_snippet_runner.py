@@ -85,10 +85,13 @@ def test_unbounded_allocation_stops_at_the_memory_limit(launcher: WarmLauncher |
 
 
 CHILDREN = """
-import os, sys, time
+import os, time
+
+ready_r, ready_w = os.pipe()
 
 def sleeper():
     os.write(1, b"%d\\n" % os.getpid())  # one write: lines of several processes do not mix
+    os.write(ready_w, b".")
     time.sleep(60)
     os._exit(0)
 
@@ -100,7 +103,8 @@ if os.fork() == 0:  # a daemon: a new session, then its parent exits
     if os.fork() == 0:
         sleeper()
     os._exit(0)
-time.sleep(0.5)
+for _ in range(4):
+    os.read(ready_r, 1)
 """
 
 
@@ -122,10 +126,12 @@ def test_a_snippet_that_kills_its_supervisor_leaves_nothing_behind(
     result = run_snippet(
         code("""
             import os, signal, time
+            ready_r, ready_w = os.pipe()
             if os.fork() == 0:
                 print(os.getpid(), flush=True)
+                os.write(ready_w, b".")
                 time.sleep(60)
-            time.sleep(0.3)
+            os.read(ready_r, 1)
             os.kill(os.getppid(), signal.SIGKILL)
             time.sleep(60)
         """),

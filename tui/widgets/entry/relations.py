@@ -32,7 +32,7 @@ TermLookup = Callable[[str], Term | None]
 
 
 def relation_text(item: Relation, lookup: TermLookup) -> str:
-    """``en · ja（reading）``; a bare link borrows the linked entry's headword."""
+    """``en  ja（reading）``; a bare link borrows the linked entry's headword."""
     en, ja, reading = item.en, item.ja, item.reading
     if item.ref and not (en or ja):
         target = lookup(item.ref)

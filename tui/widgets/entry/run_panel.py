@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,7 +26,7 @@ from tui.messages import RunFinished
 if TYPE_CHECKING:
     from glossary.schema import Entry
     from glossary.snippets.runner import RunResult
-    from tui.snippets import SnippetStarter
+    from tui.snippets import SnippetHandle, SnippetStarter
 
 FLUSH_INTERVAL_S = 0.1
 """How often arrived output is moved into the log (and the elapsed time updated)."""
@@ -63,7 +63,7 @@ class RunPanel(Vertical):
         self._starter = starter
         self._lock = threading.Lock()
         self._pending: list[str] = []
-        self._handle: Any = None
+        self._handle: SnippetHandle | None = None
         self._cancel_requested = False
         self._started = 0.0
         self._timer: Timer | None = None
@@ -102,18 +102,17 @@ class RunPanel(Vertical):
 
     def cancel(self) -> None:
         """Stop the run (it reports back as cancelled); safe to call at any time."""
-        if self._stop_process():
+        if self.running:
+            self._stop_process()
             self._set_status("running", "Cancelling…")
 
-    def _stop_process(self) -> bool:
-        """Ask the runner to stop; True if there was a run to stop."""
+    def _stop_process(self) -> None:
+        """Ask the runner to stop; a run still starting stops as soon as it has started."""
         with self._lock:
             self._cancel_requested = True
             handle = self._handle
         if handle is not None and self.running:
             handle.cancel()
-            return True
-        return False
 
     def on_unmount(self) -> None:
         """Leaving the entry stops its run: no orphan process keeps going unseen."""

@@ -43,8 +43,10 @@ class FilterBar(Horizontal):
         """The result count and time of the last search."""
         self.query_one("#search-status", Static).update(text)
 
-    def set_semantic_state(self, state: str, text: str) -> None:
-        """``loading``, ``ready``, ``off`` or ``failed``; the class picks the style."""
+    def set_semantic_state(self, state: str, text: str, detail: str = "") -> None:
+        """``loading``, ``ready``, ``off`` or ``failed``; the class picks the style, and the
+        detail (the stage being loaded, or the error) shows on hover."""
         label = self.query_one("#semantic-status", Static)
         label.update(text)
+        label.tooltip = detail or None
         label.set_classes(f"-{state}")

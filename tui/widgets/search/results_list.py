@@ -19,14 +19,15 @@ SIGNAL_LABELS: dict[Signal, str] = {
     Signal.ALIAS: "alias",
     Signal.READING: "reading",
     Signal.FUZZY: "fuzzy",
-    Signal.TEXT: "text",
     Signal.SEMANTIC: "meaning",
+    Signal.TEXT: "text",
 }
+SIGNAL_ORDER = {signal: rank for rank, signal in enumerate(SIGNAL_LABELS)}
 SURFACE_SIGNALS = frozenset({Signal.NAME, Signal.ALIAS, Signal.READING, Signal.FUZZY})
 
 
 def why_matched(hit: SearchHit) -> str:
-    """A short account of the evidence, strongest first: ``alias torch.concat · meaning``.
+    """A short account of the evidence, names first: ``alias torch.concat · meaning · text``.
 
     The surface that matched is shown where it tells the reader something the row does not
     already show (an alias, a reading, the spelling a fuzzy match took); ``text`` and
@@ -35,7 +36,8 @@ def why_matched(hit: SearchHit) -> str:
     shown = {hit.term_en.casefold(), hit.term_ja.casefold()}
     parts: list[str] = []
     seen: set[Signal] = set()
-    for match in sorted(hit.matched_by, key=lambda m: -m.score):
+    # Scores of different signals are not comparable; a fixed order reads better.
+    for match in sorted(hit.matched_by, key=lambda m: SIGNAL_ORDER.get(m.signal, 99)):
         if match.signal in seen:
             continue
         seen.add(match.signal)

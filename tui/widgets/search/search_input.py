@@ -18,11 +18,21 @@ class SearchInput(Input):
     issues #1469 and #3404). Textual moves that cursor to an Input's caret when the caret
     moves; this subclass also moves it whenever the box is laid out, shown again or resized,
     so the composition appears in the box from the very first keystroke.
+
+    Its caret does not blink. A blink redraws the line twice a second, and an input method
+    that draws its composition into the terminal's cells (a front-end processor running
+    inside the terminal, such as ``uim-fep``) sees it erased each time: tried in tmux under
+    uim-fep with Anthy, the kana vanished within half a second with blinking, and stayed put
+    until conversion and commit without it.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "screen.focus_results", "Results", show=False),
     ]
+
+    def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
+        super().__init__(placeholder=placeholder, id=id)
+        self.cursor_blink = False
 
     @property
     def cursor_screen_offset(self) -> Offset:

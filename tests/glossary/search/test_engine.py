@@ -1,0 +1,185 @@
+"""SearchEngine: arguments, odd input, when the model is (not) loaded, and the real model."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from glossary.errors import EntryNotFoundError, UsageError
+from glossary.search.engine import SearchEngine
+from glossary.search.query_cache import FILE_NAME, QueryCache
+from glossary.search.types import Mode, Signal
+from tests.glossary.search.searchkit import ids
+
+ODD_QUERIES = [
+    "x" * 10_000,
+    "自動微分" * 2_500,
+    "torch\x00.cat\x07\x1b[31m",
+    "🔥🔦 torch 🔥",
+    "a\ud800b\udfff",
+    "مصباح يدوي",
+    "\u202etorch.cat\u202c",
+    "qqqzzzxxj",
+    "'; DROP TABLE entries; --",
+    "../../etc/passwd",
+    "[bold red]markup[/]",
+    "\\u0000",
+]
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n", "\u200b\u200f", "\x00\x01", "\u202e\u202d"])
+def test_blank_queries_are_usage_errors(lexical_engine: SearchEngine, blank: str) -> None:
+    with pytest.raises(UsageError):
+        lexical_engine.search(blank)
+
+
+def test_bad_arguments_are_usage_errors(lexical_engine: SearchEngine) -> None:
+    with pytest.raises(UsageError):
+        lexical_engine.search("cat", limit=0)
+    with pytest.raises(UsageError):
+        lexical_engine.search("cat", lang="fr")
+    with pytest.raises(UsageError, match="Unknown kind"):
+        lexical_engine.search("cat", kind="animal")
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES)
+def test_odd_queries_never_raise(lexical_engine: SearchEngine, query: str) -> None:
+    response = lexical_engine.search(query, mode=Mode.LEXICAL)
+    response.query.encode("utf-8")  # printable as UTF-8
+    assert len(response.query) <= len(query)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(alphabet=st.characters(codec=None), max_size=40))
+def test_any_text_is_searchable(lexical_engine: SearchEngine, text: str) -> None:
+    try:
+        response = lexical_engine.search(text, mode=Mode.LEXICAL, limit=3)
+    except UsageError:
+        assert not text.strip() or not response_text(text)
+        return
+    assert len(response.results) <= 3
+    for hit in response.results:
+        assert hit.matched_by and hit.score > 0
+
+
+def response_text(text: str) -> str:
+    from glossary.text.normalize import clean
+
+    return clean(text)
+
+
+def test_kind_and_limit(lexical_engine: SearchEngine) -> None:
+    response = lexical_engine.search("torch", mode=Mode.LEXICAL, kind="object", limit=5)
+    assert response.results and {h.kind for h in response.results} == {"object"}
+    assert len(lexical_engine.search("torch", mode=Mode.LEXICAL, limit=2).results) == 2
+
+
+def test_lang_en_reads_latin_as_english(lexical_engine: SearchEngine) -> None:
+    assert ids(lexical_engine.search("taimatsu", mode=Mode.LEXICAL))[0] == "flame-torch"
+    english = lexical_engine.search("taimatsu", mode=Mode.LEXICAL, lang="en")
+    assert "flame-torch" not in ids(english)[:1]
+
+
+def test_hits_carry_what_the_terminal_shows(lexical_engine: SearchEngine) -> None:
+    hit = lexical_engine.search("torch.cat", mode=Mode.LEXICAL).results[0]
+    assert (hit.id, hit.term_en, hit.api, hit.kind) == (
+        "torch.cat",
+        "torch.cat",
+        "torch.cat",
+        "api",
+    )
+    assert hit.term_ja and hit.summary_en and hit.summary_ja
+    assert hit.to_json()["term"] == {"en": "torch.cat", "ja": hit.term_ja}
+
+
+def test_entry_loads_the_full_entry(lexical_engine: SearchEngine) -> None:
+    assert lexical_engine.entry("autograd").term.ja == "自動微分"
+    with pytest.raises(EntryNotFoundError):
+        lexical_engine.entry("no-such-entry")
+
+
+def test_certain_answers_skip_the_model(search_home: Path) -> None:
+    engine = SearchEngine.open()
+    response = engine.search("torch.cat")
+    assert ids(response)[0] == "torch.cat"
+    assert not response.semantic_used and not engine.semantic_ready
+
+
+def test_without_the_model_hybrid_falls_back_to_lexical(search_home: Path) -> None:
+    engine = SearchEngine.open()
+    response = engine.search("portable electric light", load_model=False)
+    assert ids(response)[0] == "flashlight"
+    assert not response.semantic_used and not engine.semantic_ready
+
+
+def test_extra_folders_are_searched(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "lamp.yaml").write_text(
+        "entries:\n"
+        "  - id: my-lantern\n"
+        "    kind: object\n"
+        "    term: {en: lantern, ja: 提灯, reading: ちょうちん}\n"
+        "    definition: {en: A paper lamp., ja: 紙の灯り。}\n",
+        "utf-8",
+    )
+    engine = SearchEngine.open([folder])
+    assert ids(engine.search("ちょうちん", mode=Mode.LEXICAL))[0] == "my-lantern"
+
+
+# ---------------------------------------------------------------------- the real model
+
+
+@pytest.mark.slow
+def test_paraphrase_found_by_meaning(semantic_engine: SearchEngine) -> None:
+    response = semantic_engine.search("portable electric light")
+    assert response.semantic_used
+    hit = response.results[0]
+    assert hit.id == "flashlight"
+    assert Signal.SEMANTIC in {m.signal for m in hit.matched_by}
+
+
+@pytest.mark.slow
+def test_semantic_mode_and_query_cache(semantic_engine: SearchEngine, tmp_path: Path) -> None:
+    from glossary.paths import indexes_dir
+    from glossary.search import dense
+
+    query = "a lamp that runs on batteries"
+    response = semantic_engine.search(query, mode=Mode.SEMANTIC, limit=3)
+    assert ids(response)[0] == "flashlight"
+    assert all(m.signal is Signal.SEMANTIC for h in response.results for m in h.matched_by)
+    index = semantic_engine._dense
+    assert index is not None
+    cache = QueryCache(indexes_dir() / FILE_NAME, dense.signature_key(index.manifest["model"]))
+    assert cache.get(query) is not None
+
+
+@pytest.mark.slow
+def test_known_names_need_no_model(semantic_engine: SearchEngine, search_home: Path) -> None:
+    engine = SearchEngine.open()  # same indexes, nothing loaded
+    response = engine.search("懐中電灯", mode=Mode.SEMANTIC, limit=3)
+    assert ids(response)[0] == "flashlight"
+    assert engine._encoder is None  # the vector was precomputed
+
+
+@pytest.mark.slow
+def test_searches_from_several_threads(semantic_engine: SearchEngine) -> None:
+    queries = ["テンソルをつなげる", "portable electric light", "じどうびぶん", "torch.cta"]
+    expected = ["torch.cat", "flashlight", "autograd", "torch.cat"]
+    results: dict[int, str] = {}
+
+    def work(i: int) -> None:
+        results[i] = semantic_engine.search(queries[i % 4]).results[0].id
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [results[i] for i in range(8)] == expected * 2
