@@ -8,6 +8,7 @@ and answers keys from the first frame; the search screen says what is still load
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,7 +24,7 @@ from glossary.errors import EntryNotFoundError, GlossaryError
 from glossary.loader import Glossary
 from glossary.schema import Entry
 from tui.commands import GlossaryCommands
-from tui.engine import GlossaryEngine, load_entries, open_engine
+from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
 from tui.messages import OpenEntry
 from tui.screens.dialogs import ErrorDialog
 from tui.screens.entry_screen import EntryScreen
@@ -62,6 +63,7 @@ class GlossaryApp(App[None]):
     TITLE = "torchgloss"
     SUB_TITLE = "torch の用語集 · glossary"
     COMMANDS: ClassVar[set[type[Any]]] = App.COMMANDS | {GlossaryCommands}  # type: ignore[assignment]
+    SCREENS: ClassVar[dict[str, Callable[[], Screen[Any]]]] = {"help": HelpScreen}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
@@ -136,9 +138,12 @@ class GlossaryApp(App[None]):
 
     @work(thread=True, exclusive=True, group="entries")
     def _load_entries(self, engine: GlossaryEngine) -> None:
-        """Read every entry (about a second of YAML and validation) off the UI thread."""
+        """Read every entry (about a second of YAML and validation) off the UI thread, and
+        warm the lexical search up: the first Japanese query loads the Sudachi dictionary, and
+        that load holds the GIL (so it would stall the UI) for a tenth of a second or more."""
         try:
             glossary = load_entries(engine)
+            warm_up(engine)
         except GlossaryError as exc:
             self.call_later(self.show_error, exc)
             return
@@ -146,6 +151,7 @@ class GlossaryApp(App[None]):
 
     def _entries_loaded(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
         self.glossary = glossary
+        gc.freeze()
         if engine.semantic_ready:
             self.semantic_state = "ready"
         elif self.load_semantic:
@@ -186,6 +192,9 @@ class GlossaryApp(App[None]):
             if event.state is WorkerState.SUCCESS:
                 self.semantic_message = self._semantic_percent = ""
                 self.semantic_state = "ready"
+                # The model brings millions of long-lived objects; keep them out of the
+                # cyclic collector's full passes, which would otherwise stall the UI.
+                gc.freeze()
             elif event.state is WorkerState.ERROR:
                 error = worker.error
                 self.semantic_message = (
@@ -233,7 +242,7 @@ class GlossaryApp(App[None]):
         except GlossaryError as exc:
             self.show_error(exc)
             return
-        self.push_screen(EntryScreen(entry))
+        self._push_entry(entry)
 
     @work(thread=True, group="open-entry")
     def _open_entry_when_loaded(self, entry_id: str) -> None:
@@ -246,7 +255,12 @@ class GlossaryApp(App[None]):
         self.call_later(self._push_entry, entry)
 
     def _push_entry(self, entry: Entry) -> None:
-        self.push_screen(EntryScreen(entry))
+        """Show ``entry``: on the entry screen if one is open (a followed link), else on a new
+        one over the results."""
+        if isinstance(self.screen, EntryScreen):
+            self.screen.show_entry(entry)
+        else:
+            self.push_screen(EntryScreen(entry))
 
     def action_new_search(self) -> None:
         """Back to the search screen (closing every entry screen), query selected."""
@@ -258,7 +272,7 @@ class GlossaryApp(App[None]):
     def action_help(self) -> None:
         """Show the key bindings."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen("help")
 
     def show_error(self, error: GlossaryError) -> None:
         """A user error, in a dialog, with its own title."""

@@ -86,6 +86,15 @@ def load_entries(engine: GlossaryEngine) -> Glossary | None:
     return glossary
 
 
+def warm_up(engine: GlossaryEngine) -> None:
+    """Run one English and one Japanese lexical query, so that what the first query loads
+    (the Japanese dictionary) is loaded in a worker, not while the user waits."""
+    from glossary.search.types import Mode
+
+    for query in ("torch", "自動微分"):
+        engine.search(query, limit=1, mode=Mode.LEXICAL)
+
+
 def snippet_is_trusted(glossary: Glossary | None, entry_id: str) -> bool:
     """Whether the entry's snippet may run without asking: only bundled entries may.
 

@@ -22,15 +22,6 @@ class OpenEntry(Message):
         self.entry_id = entry_id
 
 
-class RunOutput(Message):
-    """A piece of a running snippet's output, posted from the runner thread."""
-
-    def __init__(self, text: str, stream: str = "stdout") -> None:
-        super().__init__()
-        self.text = text
-        self.stream = stream
-
-
 class RunFinished(Message):
     """A snippet run ended (normally, with an error, by timeout, by cancel or skipped).
 

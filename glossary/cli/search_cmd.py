@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,32 +69,42 @@ def search(
         torchgloss search torch.cta --json
         printf 'cat\\nじどうびぶん\\n' | torchgloss search -
     """
-    searcher = _Searcher(data_dirs(ctx), model, device)
-    options = {"limit": limit, "lang": lang, "kind": kind, "mode": Mode(mode)}
+    searcher = _Searcher(data_dirs(ctx), model, device, _Options(limit, lang, kind, Mode(mode)))
     if query == ("-",):
-        _search_lines(searcher, options)
+        _search_lines(searcher)
         return
-    response = searcher.search(" ".join(query), options)
+    response = searcher.search(" ".join(query))
     if as_json:
         echo_json(response.to_json())
         return
     _render(response, lang)
 
 
+@dataclass(frozen=True, slots=True)
+class _Options:
+    limit: int
+    lang: str | None
+    kind: str | None
+    mode: Mode
+
+
 class _Searcher:
     """Answers queries through a running ``torchgloss serve`` if one serves these folders,
     else with an engine opened here on first use (and kept for the next query)."""
 
-    def __init__(self, extra: list[Path], model: str | None, device: str | None) -> None:
+    def __init__(
+        self, extra: list[Path], model: str | None, device: str | None, options: _Options
+    ) -> None:
         self.extra = extra
         self.model = model
         self.device = device
+        self.options = options
         self.engine: SearchEngine | None = None
         self.use_server = model is None and device is None
 
-    def search(self, query: str, options: dict[str, object]) -> SearchResponse:
+    def search(self, query: str) -> SearchResponse:
         if self.use_server:
-            response = self._remote(query, options)
+            response = self._remote(query)
             if response is not None:
                 return response
             self.use_server = False  # no server: do not knock again for every line
@@ -101,9 +112,11 @@ class _Searcher:
             from glossary.search.engine import SearchEngine
 
             self.engine = SearchEngine.open(self.extra, model=self.model, device=self.device)
-        return self.engine.search(query, **options)  # type: ignore[arg-type]
+            self.engine.on_progress = _BuildProgress()
+        o = self.options
+        return self.engine.search(query, limit=o.limit, lang=o.lang, kind=o.kind, mode=o.mode)
 
-    def _remote(self, query: str, options: dict[str, object]) -> SearchResponse | None:
+    def _remote(self, query: str) -> SearchResponse | None:
         from glossary.paths import runtime_dir
 
         socket_path = runtime_dir() / "search.sock"  # glossary.server.default_socket_path()
@@ -112,15 +125,36 @@ class _Searcher:
         from glossary.search.freshness import folder_names, light_folders
         from glossary.server_client import remote_search
 
+        o = self.options
         return remote_search(
             socket_path,
             folder_names(light_folders(self.extra)),
             query,
-            **options,  # type: ignore[arg-type]
+            limit=o.limit,
+            lang=o.lang,
+            kind=o.kind,
+            mode=o.mode,
         )
 
 
-def _search_lines(searcher: _Searcher, options: dict[str, object]) -> None:
+class _BuildProgress:
+    """Shows on stderr what a first search builds (the model, the search vectors)."""
+
+    def __init__(self) -> None:
+        self.stage = ""
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.stage = stage
+            sys.stderr.write(f"torchgloss: {stage} (first use)…\n")
+        if self.live and total:
+            end = "\n" if done >= total else ""
+            sys.stderr.write(f"\r  {done}/{total}{end}")
+        sys.stderr.flush()
+
+
+def _search_lines(searcher: _Searcher) -> None:
     """``search -``: one compact JSON object per input line, flushed as it is answered."""
     from glossary.text.normalize import clean
 
@@ -130,7 +164,7 @@ def _search_lines(searcher: _Searcher, options: dict[str, object]) -> None:
     for line in stdin:
         query = line.rstrip("\r\n")
         try:
-            data = searcher.search(query, options).to_json()
+            data = searcher.search(query).to_json()
         except GlossaryError as exc:
             data = {"query": clean(query), "results": [], "error": str(exc)}
         sys.stdout.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -13,7 +13,9 @@ atomically (:func:`glossary.atomic.atomic_directory`) under a file lock, and des
 and SHA-256 of every file. :func:`load` returns ``None`` for anything stale, truncated or
 damaged, and :func:`load_or_build` then builds it again.
 
-faiss and numpy are imported only inside the functions that need them.
+faiss is imported only to build an index, or to search one that is not flat (a flat index is
+searched with numpy, straight from the verified bytes of its FAISS file); numpy only inside
+the functions that need it.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
     from glossary.schema import Entry
 
 #: Bump when passages, files or their layout change: older folders are rebuilt.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DEF_EN, DEF_JA, NAMES, SURFACE = "definition_en", "definition_ja", "names", "surface"
 #: An entry's similarity is the weighted mean of its best row in each field, so an entry
 #: whose definitions and names both fit beats one with a single lucky row. An entry without
@@ -187,31 +189,31 @@ def index_dir(folders: Sequence[Path], signature: dict[str, Any]) -> Path:
 
 
 def expected_manifest(fingerprint: str, signature: dict[str, Any]) -> dict[str, Any]:
-    """The manifest fields a usable index must have (files and counts come on top)."""
-    import faiss
-    import numpy
-
-    return {
-        "format": FORMAT_VERSION,
-        "fingerprint": fingerprint,
-        "model": signature,
-        "versions": {"faiss": faiss.__version__, "numpy": numpy.__version__},
-    }
+    """The manifest fields a usable index must have (files, counts and versions come on top)."""
+    return {"format": FORMAT_VERSION, "fingerprint": fingerprint, "model": signature}
 
 
 class DenseIndex:
-    """A loaded dense index: FAISS rows, their entries and labels, and surface query vectors."""
+    """A loaded dense index: its rows, their entries, fields and labels, and surface vectors.
+
+    A flat index is searched with numpy over the float32 matrix inside the FAISS file (its
+    offset is checked when the file is written and recorded in the manifest), so a query does
+    not pay for importing faiss; any other index type is searched by FAISS itself.
+    """
 
     def __init__(
         self,
         directory: Path,
         manifest: dict[str, Any],
-        index: Any,
         rows: dict[str, Any],
         surface_vectors: np.ndarray,
+        *,
+        matrix: np.ndarray | None = None,
+        index: Any = None,
     ) -> None:
         self.directory = directory
         self.manifest = manifest
+        self.matrix = matrix
         self.index = index
         self.entry_ids: list[str] = rows["entry_ids"]
         self.row_entries: list[int] = rows["row_entries"]
@@ -230,11 +232,17 @@ class DenseIndex:
         return int(self.manifest["model"]["dimension"])
 
     def __len__(self) -> int:
-        return int(self.index.ntotal)
+        return len(self.row_entries)
+
+    def vectors(self) -> np.ndarray:
+        """All passage vectors, one row each."""
+        if self.matrix is not None:
+            return self.matrix
+        return self.index.reconstruct_n(0, len(self))
 
     def reusable(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Every passage vector by its text's hash, and every surface query vector by text."""
-        matrix = self.index.reconstruct_n(0, len(self)) if len(self) else []
+        matrix = self.vectors() if len(self) else []
         passages = {h: matrix[row] for row, h in enumerate(self.row_hashes)}
         surfaces = {text: self.surface_vectors[row] for text, row in self.surface_rows.items()}
         return passages, surfaces
@@ -244,23 +252,29 @@ class DenseIndex:
         row = self.surface_rows.get(" ".join(text.split()))
         return None if row is None else self.surface_vectors[row]
 
-    def search(self, vector: np.ndarray, limit: int | None = None) -> list[DenseHit]:
-        """Entries by similarity to ``vector`` (see :data:`FIELD_WEIGHTS`), best first."""
+    def _nearest(self, vector: np.ndarray) -> tuple[list[float], list[int]]:
+        """Scores and rows of the nearest passages, best first."""
         import numpy as np
 
-        total = len(self)
-        if total == 0:
+        query = np.ascontiguousarray(vector, dtype=np.float32).reshape(-1)
+        depth = len(self) if len(self) <= SEARCH_ALL_LIMIT else SEARCH_DEPTH
+        if self.matrix is not None:
+            scores = self.matrix @ query
+            rows = np.argsort(-scores, kind="stable")[:depth]
+            return scores[rows].tolist(), rows.tolist()
+        found_scores, found_rows = self.index.search(query.reshape(1, -1), depth)
+        pairs = [(s, r) for s, r in zip(found_scores[0], found_rows[0], strict=True) if r >= 0]
+        return [float(s) for s, _ in pairs], [int(r) for _, r in pairs]
+
+    def search(self, vector: np.ndarray, limit: int | None = None) -> list[DenseHit]:
+        """Entries by similarity to ``vector`` (see :data:`FIELD_WEIGHTS`), best first."""
+        if len(self) == 0:
             return []
-        depth = total if total <= SEARCH_ALL_LIMIT else SEARCH_DEPTH
-        query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
-        scores, rows = self.index.search(query, depth)
+        scores, rows = self._nearest(vector)
         best: dict[int, dict[str, float]] = {}
         label: dict[int, str] = {}
-        floor = 0.0
-        for score, row in zip(scores[0].tolist(), rows[0].tolist(), strict=True):
-            if row < 0:
-                continue
-            floor = score  # rows come best first: the last one seen is the lowest
+        floor = scores[-1] if scores else 0.0  # the lowest score seen stands in for the rest
+        for score, row in zip(scores, rows, strict=True):
             entry = self.row_entries[row]
             fields = best.setdefault(entry, {})
             fields.setdefault(self.row_fields[row], score)
@@ -281,7 +295,8 @@ def load(directory: Path, expected: dict[str, Any], *, any_data: bool = False) -
     With ``any_data``, an index of other glossary data is accepted too (its vectors can be
     reused by the next :func:`build`).
     """
-    import faiss
+    import io
+
     import numpy as np
 
     try:
@@ -297,23 +312,32 @@ def load(directory: Path, expected: dict[str, Any], *, any_data: bool = False) -
             if len(data) != record["size"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
                 return None
             blobs[name] = data
-        index = faiss.deserialize_index(np.frombuffer(blobs[VECTORS], dtype=np.uint8))
         rows = json.loads(blobs[ROWS])
-        import io
-
         surface_vectors = np.load(io.BytesIO(blobs[SURFACE_VECTORS]), allow_pickle=False)
+        count, dimension = manifest["count"], expected["model"]["dimension"]
+        offset = manifest.get("matrix_offset")
+        matrix = index = None
+        if offset is not None:
+            matrix = np.frombuffer(blobs[VECTORS], np.float32, count * dimension, offset)
+            matrix = matrix.reshape(count, dimension)
+        else:
+            import faiss
+
+            if manifest["versions"]["faiss"] != faiss.__version__:
+                return None  # written by another faiss: build anew rather than guess
+            index = faiss.deserialize_index(np.frombuffer(blobs[VECTORS], dtype=np.uint8))
+            if index.ntotal != count or index.d != dimension:
+                return None
         if (
-            index.ntotal != manifest["count"]
-            or index.d != expected["model"]["dimension"]
-            or len(rows["row_entries"]) != index.ntotal
-            or len(rows["row_fields"]) != index.ntotal
-            or len(rows["row_hashes"]) != index.ntotal
-            or surface_vectors.shape != (len(rows["surfaces"]), index.d)
+            len(rows["row_entries"]) != count
+            or len(rows["row_fields"]) != count
+            or len(rows["row_hashes"]) != count
+            or surface_vectors.shape != (len(rows["surfaces"]), dimension)
         ):
             return None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError):
         return None
-    return DenseIndex(directory, manifest, index, rows, surface_vectors)
+    return DenseIndex(directory, manifest, rows, surface_vectors, matrix=matrix, index=index)
 
 
 def build(
@@ -351,11 +375,17 @@ def build(
         hashes,
         old_passages,
         dimension,
-        "passages",
+        "Embedding the glossary",
         report,
     )
     surface_vectors = _encode_new(
-        encoder.encode_queries, surfaces, surfaces, old_surfaces, dimension, "names", report
+        encoder.encode_queries,
+        surfaces,
+        surfaces,
+        old_surfaces,
+        dimension,
+        "Embedding names",
+        report,
     )
     index = _new_index(dimension, len(passages))
     index.add(vectors)
@@ -371,13 +401,16 @@ def build(
     }
     buffer = io.BytesIO()
     np.save(buffer, surface_vectors, allow_pickle=False)
+    serialized = faiss.serialize_index(index).tobytes()
     blobs = {
-        VECTORS: faiss.serialize_index(index).tobytes(),
+        VECTORS: serialized,
         ROWS: json.dumps(rows, ensure_ascii=False).encode(),
         SURFACE_VECTORS: buffer.getvalue(),
     }
     manifest = {
         **expected,
+        "versions": {"faiss": faiss.__version__, "numpy": np.__version__},
+        "matrix_offset": _matrix_offset(index, serialized, vectors),
         "count": len(passages),
         "entries": len(entry_ids),
         "index_type": type(index).__name__,
@@ -388,13 +421,32 @@ def build(
             for name, data in blobs.items()
         },
     }
-    report("saving", 0, 1)
+    report("Saving the search index", 0, 1)
     with atomic_directory(directory) as tmp:
         for name, data in blobs.items():
             (tmp / name).write_bytes(data)
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-    report("saving", 1, 1)
-    return DenseIndex(directory, manifest, index, rows, surface_vectors)
+    report("Saving the search index", 1, 1)
+    offset = manifest["matrix_offset"]
+    if offset is not None:
+        matrix = np.frombuffer(serialized, np.float32, vectors.size, offset).reshape(vectors.shape)
+        return DenseIndex(directory, manifest, rows, surface_vectors, matrix=matrix)
+    return DenseIndex(directory, manifest, rows, surface_vectors, index=index)
+
+
+def _matrix_offset(index: Any, serialized: bytes, vectors: np.ndarray) -> int | None:
+    """Where the raw float32 rows sit in a serialized flat index, if they sit there as is.
+
+    A flat FAISS index stores its vectors last; this is checked byte for byte rather than
+    assumed, and ``None`` (search through FAISS) is the answer for anything else.
+    """
+    import faiss
+    import numpy as np
+
+    raw = np.ascontiguousarray(vectors, dtype=np.float32).tobytes()
+    if not isinstance(index, faiss.IndexFlat) or not raw or not serialized.endswith(raw):
+        return None
+    return len(serialized) - len(raw)
 
 
 def load_or_build(
@@ -403,13 +455,15 @@ def load_or_build(
     entries: Callable[[], Sequence[Entry]],
     encoder: Callable[[], Encoder],
     progress: ProgressCallback | None = None,
+    *,
+    force: bool = False,
 ) -> tuple[DenseIndex, bool]:
     """The index in ``directory`` if current and intact, else a new one built under a lock.
 
     Returns the index and whether it was (re)built. ``entries`` and ``encoder`` are called
-    only for a build.
+    only for a build. ``force`` builds from scratch even over a good index.
     """
-    index = load(directory, expected)
+    index = None if force else load(directory, expected)
     if index is not None:
         return index, False
     from filelock import FileLock, Timeout
@@ -418,10 +472,10 @@ def load_or_build(
     try:
         directory.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(lock_path), timeout=900):
-            index = load(directory, expected)  # another process may have built it meanwhile
+            index = None if force else load(directory, expected)  # built meanwhile?
             if index is not None:
                 return index, False
-            previous = load(directory, expected, any_data=True)
+            previous = None if force else load(directory, expected, any_data=True)
             return build(directory, entries(), encoder(), expected, progress, previous), True
     except Timeout as exc:
         raise IndexError_(

@@ -4,8 +4,8 @@ Opening an engine is cheap: it checks the glossary's fingerprint and loads the c
 lexical index (building it first when the data changed). The embedding model and the dense
 index are loaded only when a query needs them:
 
-* a query with one certain lexical answer (an exact id, name, alias or reading, or a dotted
-  suffix) is answered without them;
+* a query with one certain lexical answer (an exact id, name, alias or reading, a dotted
+  suffix, or an unmistakable typo of one name) is answered without them;
 * otherwise the query vector comes from the precomputed vectors of known names, then from the
   on-disk query cache, and only then from the model (``import torch`` and the lean encoder);
 * the dense index is built the first time it is missing or stale (tens of seconds).
@@ -25,11 +25,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from glossary.errors import GlossaryError, IndexError_, ModelError, UsageError
+from glossary.errors import IndexError_, ModelError, UsageError
 from glossary.search import lexical as lexical_index
 from glossary.search.fusion import FusionWeights, fuse, is_name_shaped
 from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, LexicalIndex, analyze
-from glossary.search.types import Mode, SearchHit, SearchResponse
+from glossary.search.types import Mode, SearchHit, SearchResponse, Signal
 from glossary.text.normalize import clean
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ MAX_SEMANTIC_CHARS = 1000
 DENSE_CANDIDATES = 100
 #: An exact answer is certain when it beats the next exact answer by this much.
 DECISIVE_MARGIN = 0.03
+#: A typo is certain when its fuzzy match is this strong and this far ahead of any other name.
+CERTAIN_TYPO, TYPO_MARGIN = 0.64, 0.15
 
 
 class SearchEngine:
@@ -79,6 +81,8 @@ class SearchEngine:
         self.model = model
         self.device = device
         self.weights = FusionWeights()
+        #: Told about builds a search starts on its own (model, dense index); the CLI shows it.
+        self.on_progress: ProgressCallback | None = None
         self._glossary = glossary
         self._spec: ModelSpec | None = None
         self._encoder: Encoder | None = None
@@ -174,36 +178,39 @@ class SearchEngine:
     def rebuild_indexes(
         self, progress: ProgressCallback | None = None, semantic: bool = True
     ) -> None:
-        """Build the lexical index (and, with ``semantic``, the dense index) again from scratch."""
+        """Build the lexical index (and, with ``semantic``, the dense index) again from scratch.
+
+        Builds run under the same file locks as automatic ones.
+        """
         from glossary.loader import data_fingerprint
         from glossary.search import dense
-        from glossary.search.freshness import folder_names, yaml_stats
 
         with self._lock:
             self._glossary = None
-            self.fingerprint = data_fingerprint(self.folders)
-            self.lexical = LexicalIndex.build(self.glossary.entries, self.fingerprint)
-            self.lexical.save(
-                lexical_index.index_path(self.folders),
-                folder_names(self.folders),
-                yaml_stats(self.folders),
-            )
             self._dense = None
-            spec = self._model_spec(progress) if semantic else None
-            if spec is not None:
-                signature = dense.model_signature(spec)
-                self._dense = dense.build(
-                    dense.index_dir(self.folders, signature),
-                    self.glossary.entries,
-                    self._load_encoder(),
-                    dense.expected_manifest(self.fingerprint, signature),
-                    progress,
-                )
+            self.fingerprint = data_fingerprint(self.folders)
+            self.lexical, _ = lexical_index.load_or_build(
+                self.folders, self.fingerprint, lambda: self.glossary.entries, force=True
+            )
+            if not semantic:
+                return
+            spec = self._model_spec(progress)
+            assert spec is not None  # resolving with build=True returns a spec or raises
+            signature = dense.model_signature(spec)
+            self._dense, _ = dense.load_or_build(
+                dense.index_dir(self.folders, signature),
+                dense.expected_manifest(self.fingerprint, signature),
+                lambda: self.glossary.entries,
+                self._load_encoder,
+                progress,
+                force=True,
+            )
 
     def _model_spec(
         self, progress: ProgressCallback | None = None, build: bool = True
     ) -> ModelSpec | None:
         """The model's spec; with ``build`` False, ``None`` rather than building or downloading."""
+        progress = progress or self.on_progress
         with self._lock:
             if self._spec is None:
                 if build:
@@ -225,25 +232,37 @@ class SearchEngine:
             return self._encoder
 
     def _dense_index(self, progress: ProgressCallback | None, build: bool) -> DenseIndex | None:
-        """The dense index; with ``build`` False, ``None`` instead of building one."""
+        """The dense index; with ``build`` False, ``None`` instead of building one.
+
+        Without ``build`` this never waits: while another thread is loading or building
+        (``ensure_semantic`` in a worker), it answers ``None`` at once.
+        """
+        if self._dense is not None:
+            return self._dense
+        if not self._lock.acquire(blocking=build):
+            return None
+        try:
+            if self._dense is None:
+                self._dense = self._load_dense(progress or self.on_progress, build)
+            return self._dense
+        finally:
+            self._lock.release()
+
+    def _load_dense(self, progress: ProgressCallback | None, build: bool) -> DenseIndex | None:
         from glossary.search import dense
 
-        with self._lock:
-            if self._dense is not None:
-                return self._dense
-            spec = self._model_spec(progress, build=build)
-            if spec is None:
-                return None
-            signature = dense.model_signature(spec)
-            directory = dense.index_dir(self.folders, signature)
-            expected = dense.expected_manifest(self.fingerprint, signature)
-            if build:
-                self._dense, _ = dense.load_or_build(
-                    directory, expected, lambda: self.glossary.entries, self._load_encoder, progress
-                )
-            else:
-                self._dense = dense.load(directory, expected)
-            return self._dense
+        spec = self._model_spec(progress, build=build)
+        if spec is None:
+            return None
+        signature = dense.model_signature(spec)
+        directory = dense.index_dir(self.folders, signature)
+        expected = dense.expected_manifest(self.fingerprint, signature)
+        if not build:
+            return dense.load(directory, expected)
+        index, _ = dense.load_or_build(
+            directory, expected, lambda: self.glossary.entries, self._load_encoder, progress
+        )
+        return index
 
     def _query_vector(self, text: str, allow_model: bool) -> np.ndarray | None:
         """The query's vector from known names, the cache, or (if allowed) the model."""
@@ -316,13 +335,14 @@ class SearchEngine:
             candidates = self.lexical.search(analyze(text, romaji=lang != "en"))
             if kind is not None:
                 candidates = [c for c in candidates if self.lexical.entries[c.entry].kind == kind]
+        name_shaped = is_name_shaped(text)
         dense_hits = []
-        if mode is Mode.SEMANTIC or (mode is Mode.HYBRID and not _decisive(candidates)):
+        if mode is Mode.SEMANTIC or (
+            mode is Mode.HYBRID and not _decisive(candidates, name_shaped)
+        ):
             dense_hits = self._dense_hits(text, kind, mode, load_model, response)
         ids = [info.id for info in self.lexical.entries]
-        ranked = fuse(
-            candidates, ids, dense_hits, mode, self.weights, name_shaped=is_name_shaped(text)
-        )
+        ranked = fuse(candidates, ids, dense_hits, mode, self.weights, name_shaped=name_shaped)
         for item in ranked:
             position = self.lexical.ids.get(item.entry_id)
             if position is None:
@@ -333,6 +353,10 @@ class SearchEngine:
             response.results.append(_hit(info, item.score, tuple(item.matches)))
             if len(response.results) >= limit:
                 break
+        if mode is Mode.HYBRID and response.results and not candidates:
+            response.notices.append(
+                "No entry contains these words; the results are the closest in meaning."
+            )
         response.elapsed_ms = (time.perf_counter() - started) * 1000
         return response
 
@@ -346,8 +370,6 @@ class SearchEngine:
                 raise
             response.notices.append(f"Semantic search is unavailable, lexical results only: {exc}")
             return []
-        except GlossaryError:
-            raise
         if vector is None:
             if mode is Mode.SEMANTIC:
                 response.notices.append("The model is not loaded yet; no semantic results.")
@@ -365,11 +387,25 @@ class SearchEngine:
         return None if position is None else self.lexical.entries[position].kind
 
 
-def _decisive(candidates: Sequence[LexicalCandidate]) -> bool:
-    """True when the best lexical answer is certain: exact, and clearly ahead of any other."""
-    if not candidates or candidates[0].strength < DECISIVE:
+def _decisive(candidates: Sequence[LexicalCandidate], name_shaped: bool) -> bool:
+    """True when the best lexical answer is certain, so the model has nothing to add.
+
+    Certain means an exact name, alias, reading or dotted suffix clearly ahead of any other
+    exact one; or, for a query that is one identifier or word, a typo of exactly one name
+    (``DataLoder``, ``pytroch``) that no other name comes close to.
+    """
+    if not candidates:
         return False
-    return len(candidates) == 1 or candidates[1].strength < candidates[0].strength - DECISIVE_MARGIN
+    top = candidates[0]
+    second = candidates[1].strength if len(candidates) > 1 else 0.0
+    if top.strength >= DECISIVE:
+        return second < top.strength - DECISIVE_MARGIN
+    return (
+        name_shaped
+        and Signal.FUZZY in top.matches
+        and top.strength >= CERTAIN_TYPO
+        and second < top.strength - TYPO_MARGIN
+    )
 
 
 def _hit(info: EntryInfo, score: float, matches: tuple[Any, ...]) -> SearchHit:

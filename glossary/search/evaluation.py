@@ -173,9 +173,8 @@ def load_queries(path: Path) -> list[EvalQuery]:
     try:
         data, lines = read_yaml(path)
     except YamlReadError as exc:
-        raise GlossaryError(f"{path}:{exc.line or 1}: {exc.message}") from None
-    except OSError as exc:
-        raise GlossaryError(f"Cannot read {path} ({exc.strerror}).") from None
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise GlossaryError(f"{where}: {exc.message}") from None
     items = data.get("queries") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise GlossaryError(f"{path}: expected a mapping with a list under 'queries'.")

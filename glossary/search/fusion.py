@@ -118,7 +118,9 @@ def fuse(
             item = fused[entry_id] = Fused(entry_id, semantic_weight * semantic)
         if semantic > 0:
             item.matches.append(Match(Signal.SEMANTIC, hit.label, hit.score))
-    ranked = sorted(fused.values(), key=lambda f: (-f.score, f.entry_id))
+    ranked = sorted(
+        (item for item in fused.values() if item.matches), key=lambda f: (-f.score, f.entry_id)
+    )
     for item in ranked:
         item.matches.sort(key=lambda m: _SIGNAL_ORDER[m.signal])
     return ranked

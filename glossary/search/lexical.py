@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from glossary.schema import Entry
 
 #: Bump when the compiled layout or how keys are made changes: old files are rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAGIC = "torchgloss-lexical"
 
 # Base strengths of the surfaces an entry is known by.
@@ -87,7 +87,7 @@ _CAMEL_CASE_RE = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
 _PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
 
 # BM25 field weights: term frequency counts this much per occurrence in the field.
-FIELD_WEIGHTS = {
+BM25_FIELDS = {
     "names": 2.0,
     "definition": 1.0,
     "synonyms": 1.0,
@@ -333,12 +333,13 @@ class LexicalIndex:
         forms = [(query.folded, 1.0), (query.core, QUESTION)]
         if query.normalized:
             forms.append((query.normalized, NORMALIZED))
+        # Loose postings carry their LOOSE discount from the build already.
         for form, factor in forms:
             hit(self.exact.get(form, ()), factor)
-            hit(self.loose.get(loose(form), ()), factor * LOOSE)
+            hit(self.loose.get(loose(form), ()), factor)
         for kana in query.kana_readings:
             hit(self.exact.get(kana, ()), ROMAJI, Signal.READING)
-            hit(self.loose.get(loose(kana), ()), ROMAJI * LOOSE, Signal.READING)
+            hit(self.loose.get(loose(kana), ()), ROMAJI, Signal.READING)
         if query.sound:
             hit(self.loose.get(loose(query.sound), ()), KANJI_READING, Signal.READING)
 
@@ -444,8 +445,8 @@ class LexicalIndex:
 def _edit_budget(key: str) -> int:
     """How many typos a key of this length may hold and still be recognised."""
     length = len(key)
-    if length > 64:
-        return 0
+    if length > 64 or has_kanji(key):
+        return 0  # a different kanji is a different word (内積, 外積), not a slip of the key
     if has_japanese(key):
         return 0 if length < 3 else 1 if length < 6 else 2
     return 0 if length < 4 else 1 if length < 7 else 2 if length < 14 else 3
@@ -509,10 +510,11 @@ class _Builder:
             self._put(self.exact, normalized, posting, strength * NORMALIZED)
             self._put(self.loose, loose(normalized), posting, strength * NORMALIZED * LOOSE)
             reading_posting = (entry, _SIGNAL_CODE[Signal.READING], posting[2])
+            sound_strength = READING * strength / NAME  # an alias's reading counts as less
             for sound in {kana_reading(surface), reading(surface)}:
                 if sound and sound != key:
-                    self._put(self.exact, sound, reading_posting, READING)
-                    self._put(self.loose, loose(sound), reading_posting, READING * LOOSE)
+                    self._put(self.exact, sound, reading_posting, sound_strength)
+                    self._put(self.loose, loose(sound), reading_posting, sound_strength * LOOSE)
         if _DOTTED_RE.match(surface):
             parts = surface.split(".")
             for depth in range(1, len(parts)):
@@ -601,7 +603,7 @@ def _document_terms(entry: Entry, by_id: dict[str, Entry]) -> dict[str, float]:
                 fields["notes"] += [item.note.en, item.note.ja]
     counts: dict[str, float] = {}
     for name, texts in fields.items():
-        weight = FIELD_WEIGHTS[name]
+        weight = BM25_FIELDS[name]
         for text in texts:
             if text:
                 for term in index_terms(text):
@@ -629,7 +631,11 @@ def load_unchanged(folders: Sequence[Path]) -> LexicalIndex | None:
 
 
 def load_or_build(
-    folders: Sequence[Path], fingerprint: str, entries: Callable[[], Sequence[Entry]]
+    folders: Sequence[Path],
+    fingerprint: str,
+    entries: Callable[[], Sequence[Entry]],
+    *,
+    force: bool = False,
 ) -> tuple[LexicalIndex, bool]:
     """The saved index for ``folders`` if current and intact; otherwise build and save it.
 
@@ -640,11 +646,12 @@ def load_or_build(
         folders: the glossary folders, in merge order.
         fingerprint: :func:`glossary.loader.data_fingerprint` of those folders.
         entries: called only when a build is needed; returns the merged entries.
+        force: build even over a current index.
     """
     path = index_path(folders)
     names = folder_names(folders)
     stats = yaml_stats(folders)
-    index = LexicalIndex.load(path, fingerprint)
+    index = None if force else LexicalIndex.load(path, fingerprint)
     if index is not None:
         _refresh_stats(index, path, names, stats)
         return index, False
@@ -653,7 +660,7 @@ def load_or_build(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(path.with_name(f".{path.name}.lock")), timeout=300):
-            index = LexicalIndex.load(path, fingerprint)  # built meanwhile by another process?
+            index = None if force else LexicalIndex.load(path, fingerprint)  # built meanwhile?
             if index is not None:
                 return index, False
             index = LexicalIndex.build(entries(), fingerprint)

@@ -30,8 +30,12 @@ _ROMAJI_INPUT_RE = re.compile(r"^[a-z' \-]+$")
 _BAD_SOKUON_RE = re.compile(r"っ(?:$|[あいうえおんっーぁぃぅぇぉ])")
 
 # Katakana → hiragana by code point (ァ..ヶ are 0x60 above ぁ..ゖ; ヽヾ → ゝゞ).
-_KATA_TO_HIRA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+_KATA_TO_HIRA: dict[int, int | str] = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 _KATA_TO_HIRA.update({0x30FD: 0x309D, 0x30FE: 0x309E})
+# ヷヸヹヺ have no precomposed hiragana: base kana plus the combining voiced mark.
+_KATA_TO_HIRA.update(
+    {0x30F7: "わ\u3099", 0x30F8: "ゐ\u3099", 0x30F9: "ゑ\u3099", 0x30FA: "を\u3099"}
+)
 
 _SMALL_KANA = str.maketrans("ぁぃぅぇぉゕゖゎ", "あいうえおかけわ")
 

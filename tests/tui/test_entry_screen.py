@@ -38,7 +38,7 @@ async def test_entry_shows_every_part(lexical_engine: LexicalEngine) -> None:
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(app, pilot, "autograd")
-        text = " ".join(str(w.render()) for w in screen.query("Static, Label"))
+        text = " ".join(str(w.render()) for w in screen.query("Static, Label, EntryMeta"))
         text += " ".join(p.text for p in screen.query(Paragraph))
         for part in (
             "autograd",

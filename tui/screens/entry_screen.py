@@ -1,7 +1,10 @@
 """One entry, full screen: read it, follow its links, run its example.
 
-Each followed link pushes another entry screen, so Escape walks back through the history
-one entry at a time and finally returns to the results, exactly as they were left.
+Following a link shows the linked entry on the same screen and remembers where the reader
+was; Escape walks back through that history one entry at a time (each at the scroll position
+it was left at) and finally returns to the results, exactly as they were left. One screen
+for the whole walk keeps the app small however far one wanders, which keeps every action,
+a theme switch included, quick.
 """
 
 from __future__ import annotations
@@ -39,7 +42,12 @@ class EntryScreen(Screen[None]):
     def __init__(self, entry: Entry) -> None:
         super().__init__()
         self.entry = entry
-        self.sub_title = f"{entry.term.en} · {entry.term.ja}"
+        self.history: list[tuple[Entry, float]] = []
+        """Entries left by following a link, with their scroll positions, oldest first."""
+        self._set_titles()
+
+    def _set_titles(self) -> None:
+        self.sub_title = f"{self.entry.term.en} · {self.entry.term.ja}"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -51,7 +59,27 @@ class EntryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.run_panel, "running", self._on_running_changed, init=False)
-        self.query_one("#entry-view", EntryView).focus()
+        self.entry_view.focus()
+
+    @property
+    def entry_view(self) -> EntryView:
+        """The view of the entry on show."""
+        return self.query_one("#entry-view", EntryView)
+
+    def show_entry(self, entry: Entry) -> None:
+        """Follow a link: show ``entry`` here, remembering the one left and its position."""
+        view = self.entry_view
+        self.history.append((self.entry, view.scroll_y))
+        self._show(entry, 0.0)
+
+    def _show(self, entry: Entry, scroll_y: float) -> None:
+        self.entry = entry
+        self._set_titles()
+        view = self.entry_view
+        view.entry = entry
+        view.focus()
+        self.call_after_refresh(view.scroll_to, y=scroll_y, animate=False)
+        self.refresh_bindings()
 
     @property
     def gloss_app(self) -> GlossaryApp:
@@ -91,7 +119,10 @@ class EntryScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to the previous entry, or to the results."""
-        self.app.pop_screen()
+        if self.history:
+            self._show(*self.history.pop())
+        else:
+            self.app.pop_screen()
 
     def action_run(self) -> None:
         """Run the snippet; one from a user folder asks first."""

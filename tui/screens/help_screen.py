@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.geometry import Size
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Label
 
+from tui.format import wrap_paragraph
 from tui.widgets.paragraph import Paragraph
+from tui.widgets.parts import part_style
 
 HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     (
@@ -21,7 +27,10 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("↑ ↓ PgUp PgDn", "move in the results"),
             ("Enter", "open the entry (from the query box: the first result)"),
             ("Esc", "back to the query box; there, clear it"),
-            ("F2", "language filter: any → English → 日本語"),
+            (
+                "F2",
+                "language: any → English → 日本語 (how a query is read, which definition shows)",
+            ),
             ("F3", "kind filter"),
         ],
     ),
@@ -55,8 +64,47 @@ SEARCH_NOTE = (
 )
 
 
+class KeyTable(Widget):
+    """Keys and what they do, two columns, in one widget (a widget per row would make the
+    help screen slow to open); the key column's style comes from ``app.tcss``."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-table--key"}
+    DEFAULT_CSS = """
+    KeyTable {
+        height: auto;
+    }
+    """
+    KEY_WIDTH = 18
+
+    def __init__(self, rows: list[tuple[str, str]], *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.rows = rows
+
+    def _lines(self, width: int) -> list[tuple[str, str]]:
+        """(key or "", text) per screen line, the text wrapped beside its key."""
+        lines: list[tuple[str, str]] = []
+        for key, text in self.rows:
+            for index, line in enumerate(wrap_paragraph(text, max(width - self.KEY_WIDTH, 10))):
+                lines.append((key if index == 0 else "", line))
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def render(self) -> Content:
+        key_style = part_style(self, "key-table--key")
+        lines = [
+            Content.assemble((key + " " * max(self.KEY_WIDTH - cell_len(key), 1), key_style), text)
+            for key, text in self._lines(self.content_size.width)
+        ]
+        return Content("\n").join(lines)
+
+
 class HelpScreen(ModalScreen[None]):
-    """The key bindings of every screen, in a scrollable dialog."""
+    """The key bindings of every screen, in a scrollable dialog.
+
+    Installed once by the app (``SCREENS``), so it is composed on first use only.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,question_mark,q", "dismiss", "Close help"),
@@ -68,8 +116,5 @@ class HelpScreen(ModalScreen[None]):
             body.border_subtitle = "Esc to close"
             for title, rows in HELP_SECTIONS:
                 yield Label(title, classes="section-title")
-                for key, text in rows:
-                    with Horizontal(classes="help-row"):
-                        yield Label(key, classes="help-key")
-                        yield Paragraph(text, classes="help-text")
+                yield KeyTable(rows)
             yield Paragraph(SEARCH_NOTE, id="help-note")

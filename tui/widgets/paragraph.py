@@ -16,15 +16,24 @@ from tui.format import wrap_paragraph
 def wrapped_lines(
     text: str, width: int, hanging: int = 0, by_words: bool = False
 ) -> tuple[str, ...]:
-    """``text`` broken into lines of ``width`` cells; lines after the first are indented by
-    ``hanging`` cells (for bulleted items whose continuation lines up with the text)."""
-    first, *rest = wrap_paragraph(text, width, by_words=by_words) or [""]
-    if not rest or hanging <= 0 or width - hanging < 2:
-        return (first, *rest)
-    remainder = text[len(first) :].lstrip() if text.startswith(first) else " ".join(rest)
-    pad = " " * hanging
-    lines = wrap_paragraph(remainder, width - hanging, by_words=by_words)
-    return (first, *(pad + line for line in lines))
+    """``text`` broken into lines of ``width`` cells. Each of its ``\\n``-separated items
+    wraps on its own, its later lines indented by ``hanging`` cells (so the continuation of
+    a bulleted item lines up with its text)."""
+    lines: list[str] = []
+    for item in text.split("\n"):
+        first, *rest = wrap_paragraph(item, width, by_words=by_words) or [""]
+        lines.append(first)
+        if not rest:
+            continue
+        if hanging <= 0 or width - hanging < 2:
+            lines.extend(rest)
+            continue
+        remainder = item[len(first) :].lstrip() if item.startswith(first) else " ".join(rest)
+        pad = " " * hanging
+        lines.extend(
+            pad + line for line in wrap_paragraph(remainder, width - hanging, by_words=by_words)
+        )
+    return tuple(lines)
 
 
 class Paragraph(Widget):

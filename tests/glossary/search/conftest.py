@@ -95,7 +95,9 @@ def semantic_engine(lexical_engine: SearchEngine, session_search_home: Path) -> 
 
 
 @pytest.fixture
-def search_home(session_search_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point this test's TORCHGLOSS_HOME at the session's (indexes already built there)."""
+def search_home(
+    session_search_home: Path, lexical_engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Point this test's TORCHGLOSS_HOME at the session's (the lexical index is built there)."""
     monkeypatch.setenv("TORCHGLOSS_HOME", str(session_search_home))
     return session_search_home

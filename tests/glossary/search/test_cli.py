@@ -74,7 +74,9 @@ def test_terminal_view(search_home: Path) -> None:
 
 
 def test_kind_filter(search_home: Path) -> None:
-    result = CliRunner().invoke(cli, ["search", "torch", "--kind", "place", "--json"])
+    result = CliRunner().invoke(
+        cli, ["search", "torch", "--kind", "place", "--json", "--mode", "lexical"]
+    )
     kinds = {r["kind"] for r in json.loads(result.output)["results"]}
     assert kinds == {"place"}
 
@@ -165,3 +167,10 @@ def test_hybrid_search_finds_paraphrases(search_home: Path, semantic_engine: obj
     first = json.loads(result.output)["results"][0]
     assert first["id"] == "flashlight"
     assert "semantic" in {m["signal"] for m in first["matched_by"]}
+
+
+def test_the_cli_knocks_where_the_server_listens() -> None:
+    from glossary.paths import runtime_dir
+    from glossary.server import default_socket_path
+
+    assert default_socket_path() == runtime_dir() / "search.sock"

@@ -155,3 +155,43 @@ def test_two_processes_building_at_once(tmp_path: Path) -> None:
     assert sorted([queue.get(), queue.get()]) == [False, True]
     assert dense.load(directory, expected(SlowEncoder())) is not None
     assert [p.name for p in directory.parent.iterdir() if "partial" in p.name] == []
+
+
+def test_flat_index_is_searched_without_faiss(tmp_path: Path, tiny_entries: list[Entry]) -> None:
+    import subprocess
+    import sys
+
+    encoder = HashEncoder()
+    directory = tmp_path / "dense"
+    built = dense.build(directory, tiny_entries, encoder, expected(encoder))
+    assert built.matrix is not None and built.index is None
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from glossary.search import dense\n"
+        "expected = json.loads(sys.argv[2])\n"
+        "index = dense.load(Path(sys.argv[1]), expected)\n"
+        "vector = index.surface_vector('懐中電灯')\n"
+        "print(index.search(vector)[0].entry_id, 'faiss' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(directory), json.dumps(expected(encoder))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["flashlight", "False"], result.stderr
+
+
+def test_large_indexes_use_hnsw(
+    tmp_path: Path, tiny_entries: list[Entry], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dense, "FLAT_LIMIT", 0)
+    encoder = HashEncoder()
+    directory = tmp_path / "dense"
+    built = dense.build(directory, tiny_entries, encoder, expected(encoder))
+    assert built.index is not None and built.matrix is None
+    loaded = dense.load(directory, expected(encoder))
+    assert loaded is not None and loaded.manifest["index_type"] == "IndexHNSWFlat"
+    probe = encoder.encode_queries(["テンソルを繋げる"])[0]
+    assert loaded.search(probe)[0].entry_id == "torch.cat"

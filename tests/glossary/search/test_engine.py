@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
@@ -104,18 +105,29 @@ def test_entry_loads_the_full_entry(lexical_engine: SearchEngine) -> None:
         lexical_engine.entry("no-such-entry")
 
 
-def test_certain_answers_skip_the_model(search_home: Path) -> None:
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("torch.cat", "torch.cat"),
+        ("nn.Linear", "torch.nn.Linear"),
+        ("じどうびぶん", "autograd"),
+        ("jidou bibun", "autograd"),
+        ("DataLoder", "torch.utils.data.DataLoader"),  # a typo of one name only
+    ],
+)
+def test_certain_answers_skip_the_model(search_home: Path, query: str, expected: str) -> None:
     engine = SearchEngine.open()
-    response = engine.search("torch.cat")
-    assert ids(response)[0] == "torch.cat"
-    assert not response.semantic_used and not engine.semantic_ready
+    response = engine.search(query)
+    assert ids(response)[0] == expected
+    assert not response.semantic_used and engine._dense is None and engine._encoder is None
 
 
 def test_without_the_model_hybrid_falls_back_to_lexical(search_home: Path) -> None:
     engine = SearchEngine.open()
-    response = engine.search("portable electric light", load_model=False)
+    unseen = f"portable electric light {uuid.uuid4().hex}"  # in no cache
+    response = engine.search(unseen, load_model=False)
     assert ids(response)[0] == "flashlight"
-    assert not response.semantic_used and not engine.semantic_ready
+    assert not response.semantic_used and engine._encoder is None
 
 
 def test_extra_folders_are_searched(tmp_path: Path) -> None:
@@ -183,3 +195,52 @@ def test_searches_from_several_threads(semantic_engine: SearchEngine) -> None:
     for thread in threads:
         thread.join()
     assert [results[i] for i in range(8)] == expected * 2
+
+
+def test_lexical_fallback_never_waits_for_a_build(search_home: Path) -> None:
+    engine = SearchEngine.open()
+    engine._lock.acquire()  # as if ensure_semantic were building in a worker thread
+    try:
+        done = threading.Event()
+        result: list[list[str]] = []
+
+        def search() -> None:
+            result.append(ids(engine.search("portable electric light", load_model=False)))
+            done.set()
+
+        threading.Thread(target=search, daemon=True).start()
+        assert done.wait(10), "search waited for the lock"
+        assert result[0][0] == "flashlight"
+    finally:
+        engine._lock.release()
+
+
+def test_rebuild_indexes_from_scratch(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    entry = (
+        "entries:\n"
+        "  - id: my-lantern\n"
+        "    kind: object\n"
+        "    term: {en: lantern, ja: 提灯, reading: ちょうちん}\n"
+        "    definition: {en: A paper lamp., ja: 紙の灯り。}\n"
+    )
+    (folder / "lamp.yaml").write_text(entry, "utf-8")
+    engine = SearchEngine.open([folder])
+    (folder / "lamp.yaml").write_text(entry.replace("en: lantern", "en: paper lantern"), "utf-8")
+    engine.rebuild_indexes(semantic=False)
+    assert engine.search("paper lantern", mode=Mode.LEXICAL).results[0].id == "my-lantern"
+    assert engine.entry("my-lantern").term.en == "paper lantern"
+
+
+def test_a_broken_model_degrades_hybrid_and_fails_semantic(
+    search_home: Path, tmp_path: Path
+) -> None:
+    from glossary.errors import ModelError
+
+    engine = SearchEngine.open(model=str(tmp_path / "no-such-model"))
+    response = engine.search("portable electric light")
+    assert ids(response)[0] == "flashlight"
+    assert response.notices and "lexical results only" in response.notices[0]
+    with pytest.raises(ModelError):
+        engine.search("portable electric light", mode=Mode.SEMANTIC)

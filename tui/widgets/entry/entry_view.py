@@ -6,18 +6,22 @@ beside the results on wide terminals (read-only, links only clickable).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, HorizontalScroll, Vertical, VerticalScroll
 from textual.content import Content
 from textual.highlight import highlight
 from textual.reactive import reactive
 from textual.style import Style
+from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
 from glossary.schema import Entry, Source
 from tui.format import tidy_japanese
 from tui.widgets.entry.relations import TermLookup, relation_groups
 from tui.widgets.paragraph import Paragraph
+from tui.widgets.parts import part_style
 
 
 def sources_content(sources: list[Source]) -> Content:
@@ -29,6 +33,49 @@ def sources_content(sources: list[Source]) -> Content:
         for source in sources
     ]
     return Content("\n").join(lines)
+
+
+class EntryMeta(Widget):
+    """One line: the kind as a badge, the API name, the first torch version, the id.
+
+    One widget with styled parts (component classes, styled in ``app.tcss``) rather than a
+    row of labels: an entry view is rebuilt on every link followed, so widgets count.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "entry-meta--kind",
+        "entry-meta--api",
+        "entry-meta--since",
+        "entry-meta--id",
+    }
+    DEFAULT_CSS = """
+    EntryMeta {
+        height: 1;
+    }
+    """
+
+    def __init__(self, entry: Entry, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entry = entry
+
+    def render(self) -> Content:
+        entry = self.entry
+        parts: list[tuple[str, str]] = [(f" {entry.kind.value} ", "entry-meta--kind")]
+        if entry.api and entry.api != entry.term.en:
+            parts.append((entry.api, "entry-meta--api"))
+        if entry.since:
+            parts.append((f"since torch {entry.since}", "entry-meta--since"))
+        parts.append((f"id {entry.id}", "entry-meta--id"))
+        pieces: list[str | tuple[str, Style]] = []
+        for index, (text, component) in enumerate(parts):
+            if index:
+                pieces.append("  ")
+            pieces.append((text, part_style(self, component)))
+        return Content.assemble(*pieces)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
 
 
 class EntryView(VerticalScroll):
@@ -64,13 +111,7 @@ class EntryView(VerticalScroll):
                 else (f"{term.ja}（{term.reading}）")
             )
             yield Static(ja, markup=False, id="headword-ja")
-            with Horizontal(id="entry-meta"):
-                yield Label(entry.kind.value, classes="kind-badge")
-                if entry.api and entry.api != term.en:
-                    yield Label(entry.api, classes="meta-api")
-                if entry.since:
-                    yield Label(f"since torch {entry.since}", classes="meta-since")
-                yield Label(f"id {entry.id}", classes="meta-id")
+            yield EntryMeta(entry, id="entry-meta")
             if entry.aliases:
                 yield Static("also: " + ", ".join(entry.aliases), markup=False, id="entry-aliases")
         with Vertical(classes="entry-section", id="definition"):

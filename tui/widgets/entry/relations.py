@@ -88,15 +88,25 @@ class RelationGroup(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(RELATION_TITLES[self.field_name], classes="section-title")
+        words: list[str] = []  # plain words in a row share one widget: fewer widgets, faster
         for item in self._items:
             text = relation_text(item, self._lookup)
-            if item.ref and self._lookup(item.ref) is not None:
+            is_link = bool(item.ref) and self._lookup(item.ref or "") is not None
+            if not is_link and item.note is None:
+                words.append(f"· {text}")
+                continue
+            if words:
+                yield Paragraph("\n".join(words), hanging=2, by_words=True, classes="relation-word")
+                words = []
+            if is_link and item.ref:
                 yield RelationLink(text, item.ref, focusable=self._links_focusable)
             else:
                 yield Paragraph(f"· {text}", hanging=2, by_words=True, classes="relation-word")
             if item.note is not None:
                 note = f"  {item.note.en} / {tidy_japanese(item.note.ja)}"
                 yield Paragraph(note, hanging=2, classes="relation-note")
+        if words:
+            yield Paragraph("\n".join(words), hanging=2, by_words=True, classes="relation-word")
 
 
 def relation_groups(

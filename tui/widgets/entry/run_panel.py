@@ -89,6 +89,7 @@ class RunPanel(Vertical):
         if self.running or entry.snippet is None:
             return
         self.display = True
+        self.border_title = f"Output 出力 · {entry.id}"
         self.log_widget.clear()
         with self._lock:
             self._pending.clear()

@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from glossary.search.types import SearchHit, Signal
+from tui.widgets.parts import part_style
 
 # How each signal reads in the "why it matched" column: short, and the same in both languages.
 SIGNAL_LABELS: dict[Signal, str] = {
@@ -106,15 +107,14 @@ class ResultsList(OptionList):
 
     def _prompt(self, row: ResultRow) -> Content:
         hit = row.hit
-        style = self.get_visual_style
         head: list[tuple[str, Style] | str] = [
-            (hit.term_en, style("results--term", partial=True)),
+            (hit.term_en, part_style(self, "results--term")),
         ]
         if hit.term_ja and hit.term_ja != hit.term_en:
-            head += ["  ", (hit.term_ja, style("results--term-ja", partial=True))]
-        head += ["  ", (hit.kind, style("results--kind", partial=True))]
+            head += ["  ", (hit.term_ja, part_style(self, "results--term-ja"))]
+        head += ["  ", (hit.kind, part_style(self, "results--kind"))]
         why = why_matched(hit)
         if why:
-            head += ["  ", (why, style("results--why", partial=True))]
-        body = Content.styled(row.definition or " ", style("results--definition", partial=True))
+            head += ["  ", (why, part_style(self, "results--why"))]
+        body = Content.styled(row.definition or " ", part_style(self, "results--definition"))
         return Content.assemble(*head, "\n", body)
