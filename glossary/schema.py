@@ -77,11 +77,23 @@ class Term(_Strict):
     )
 
 
+_FOLDED_SPACE_RE = re.compile(
+    r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])"
+)
+
+
 class Text(_Strict):
     """A piece of prose in both languages."""
 
     en: NonEmpty
     ja: NonEmpty
+
+    @field_validator("ja")
+    @classmethod
+    def _join_folded_japanese_lines(cls, value: str) -> str:
+        """YAML's folded style (``>-``) turns line breaks into spaces, which Japanese does not
+        put between words: drop a space that stands between two Japanese characters."""
+        return _FOLDED_SPACE_RE.sub("", value)
 
 
 class Relation(_Strict):

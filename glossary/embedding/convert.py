@@ -40,7 +40,7 @@ from glossary.errors import ModelError
 from glossary.paths import models_dir
 
 #: Bump when the folder layout or its contents change; it is part of the folder name.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DEFAULT_MODEL_NAME = "multilingual-e5-small"
 QUERY_PREFIX = "query: "
 PASSAGE_PREFIX = "passage: "

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from glossary.schema import Entry
 
 #: Bump when passages, files or their layout change: older folders are rebuilt.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 DEF_EN, DEF_JA, NAMES, SURFACE = "definition_en", "definition_ja", "names", "surface"
 #: An entry's similarity is the weighted mean of its best row in each field, so an entry
 #: whose definitions and names both fit beats one with a single lucky row. An entry without
@@ -49,6 +49,8 @@ DEF_EN, DEF_JA, NAMES, SURFACE = "definition_en", "definition_ja", "names", "sur
 FIELD_WEIGHTS = {DEF_EN: 1.0, DEF_JA: 1.0, NAMES: 0.5, SURFACE: 0.5}
 #: Up to this many vectors an exact (flat) index is both fastest and best; above, HNSW.
 FLAT_LIMIT = 50_000
+#: Above this many vectors, an inverted-file (IVF) index instead of HNSW.
+HNSW_LIMIT = 200_000
 #: Above this many vectors a query looks at the nearest SEARCH_DEPTH rows only.
 SEARCH_ALL_LIMIT = 8192
 SEARCH_DEPTH = 1024
@@ -387,7 +389,7 @@ def build(
         "Embedding names",
         report,
     )
-    index = _new_index(dimension, len(passages))
+    index = new_index(dimension, len(passages), training=vectors)
     index.add(vectors)
     entry_ids = list(dict.fromkeys(p.entry_id for p in passages))
     position = {entry_id: i for i, entry_id in enumerate(entry_ids)}
@@ -486,13 +488,31 @@ def load_or_build(
         raise IndexError_(f"Cannot write the search index {directory} ({exc}).") from exc
 
 
-def _new_index(dimension: int, count: int) -> Any:
+def new_index(dimension: int, count: int, training: np.ndarray | None = None) -> Any:
+    """The FAISS index torchgloss uses for ``count`` vectors (cosine = inner product).
+
+    Exact flat search up to :data:`FLAT_LIMIT` vectors (a glossary of ~10k entries), where it
+    is both best and fast enough; HNSW up to :data:`HNSW_LIMIT`; above that an inverted-file
+    index, whose build stays in seconds where HNSW's would take many minutes on two cores.
+    ``bench/bench_scale.py`` measures all three. IVF needs ``training`` vectors.
+    """
     import faiss
 
     if count <= FLAT_LIMIT:
         return faiss.IndexFlatIP(dimension)
-    index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
-    index.hnsw.efSearch = 256
+    if count <= HNSW_LIMIT:
+        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 256
+        return index
+    if training is None:
+        raise ValueError("an IVF index needs training vectors")
+    lists = int(4 * count**0.5)
+    quantizer = faiss.IndexFlatIP(dimension)
+    index = faiss.IndexIVFFlat(quantizer, dimension, lists, faiss.METRIC_INNER_PRODUCT)
+    sample = training[:: max(1, len(training) // (40 * lists))]
+    index.train(sample)
+    index.nprobe = max(16, lists // 64)
     return index
 
 

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from glossary.schema import Entry
 
 #: Bump when the compiled layout or how keys are made changes: old files are rebuilt.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAGIC = "torchgloss-lexical"
 
 # Base strengths of the surfaces an entry is known by.

@@ -151,3 +151,19 @@ def test_usage_error_exits_2() -> None:
     result = run_torchgloss("show")
     assert result.returncode == 2
     assert "Missing argument" in result.stderr
+
+
+def test_stats_coverage_reports_each_module() -> None:
+    result = CliRunner().invoke(cli, ["stats", "--json", "--coverage"])
+    assert result.exit_code == 0, result.output
+    rows = {row["module"]: row for row in json.loads(result.output)["coverage"]}
+    assert set(rows) == {
+        "torch",
+        "torch.nn",
+        "torch.nn.functional",
+        "torch.optim",
+        "torch.optim.lr_scheduler",
+        "torch.utils.data",
+    }
+    assert rows["torch.optim"]["covered"] >= 5  # SGD, Adam, AdamW, RMSprop, Adagrad …
+    assert all(0 <= row["covered"] <= row["public"] for row in rows.values())
