@@ -131,7 +131,7 @@ def main() -> None:
                 assert remote_search(sock, folders, q) is not None
                 served.append((time.perf_counter() - t) * 1000)
         served.sort()
-        cli_served = [timed([*tg, "search", PARAPHRASES[0]], env) for _ in range(args.runs)]
+        cli_served = [peak_of([*tg, "search", PARAPHRASES[0]], env) for _ in range(args.runs)]
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -35,7 +35,7 @@ class ConfirmRunScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-warning") as dialog:
             dialog.border_title = "Run code from a user folder?"
-            where = f" from {self.source}" if self.source else ""
+            where = f" from {_display_path(self.source)}" if self.source else ""
             yield Static(
                 f"The example of {self.entry_id!r} comes{where}, not from torchgloss's own "
                 "glossary. It runs as a Python program with your permissions.",
@@ -81,3 +81,11 @@ class ErrorDialog(ModalScreen[None]):
     @on(Button.Pressed, "#close")
     def _on_close(self) -> None:
         self.dismiss(None)
+
+
+def _display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
