@@ -122,13 +122,14 @@ class _Searcher:
         socket_path = runtime_dir() / "search.sock"  # glossary.server.default_socket_path()
         if not socket_path.exists():
             return None
-        from glossary.search.freshness import folder_names, light_folders
+        from glossary.datafiles import glossary_folders
+        from glossary.search.freshness import folder_names
         from glossary.server_client import remote_search
 
         o = self.options
         return remote_search(
             socket_path,
-            folder_names(light_folders(self.extra)),
+            folder_names(glossary_folders(self.extra)),
             query,
             limit=o.limit,
             lang=o.lang,

@@ -109,15 +109,13 @@ class SearchEngine:
             GlossaryDataError: the glossary files do not validate (only when a build is needed).
             IndexError_: the index cannot be written.
         """
-        from glossary.search.freshness import light_folders
+        from glossary.datafiles import glossary_folders
 
-        folders = light_folders(extra_folders)
+        folders = glossary_folders(extra_folders)
         lexical = lexical_index.load_unchanged(folders)
         loaded: list[Glossary] = []
         if lexical is None:  # something changed, or first run: decide by the real fingerprint
-            from glossary.loader import data_fingerprint, glossary_folders, load_glossary
-
-            folders = glossary_folders(extra_folders)
+            from glossary.loader import data_fingerprint, load_glossary
 
             def entries() -> list[Entry]:
                 loaded.append(load_glossary(extra_folders, check=False))

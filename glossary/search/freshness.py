@@ -1,9 +1,9 @@
 """Tell in a few stat calls whether a saved index still matches the glossary files.
 
-:func:`glossary.loader.data_fingerprint` hashes every file, and importing :mod:`glossary.loader`
-pulls in pydantic and PyYAML: too slow for a cold ``torchgloss search`` that should finish in
-well under half a second. So an index also records the folders it was built from and the
-size, modification time and inode of each YAML file in them. When all of those are unchanged
+:func:`glossary.datafiles.data_fingerprint` reads and hashes every file: too slow for a cold
+``torchgloss search`` that should finish in well under half a second. So an index also
+records the folders it was built from and the size, modification time and inode of each YAML
+file in them. When all of those are unchanged
 the recorded fingerprint is still the right one; when anything differs (or cannot be read),
 the caller falls back to the real fingerprint, which decides.
 """
@@ -17,24 +17,6 @@ from pathlib import Path
 YAML_SUFFIXES = (".yaml", ".yml")
 
 FileStat = list[object]  # [path, size, mtime_ns, inode]
-
-
-def light_folders(extra: Sequence[Path] = ()) -> list[Path]:
-    """The glossary folders as :func:`glossary.loader.glossary_folders` lists them.
-
-    Kept import-light on purpose; an index built from a different list is simply not used
-    (its recorded folder list will not match), so a divergence costs time, never correctness.
-    """
-    from glossary.paths import bundled_data_dir, user_data_dirs
-
-    seen: set[Path] = set()
-    unique: list[Path] = []
-    for folder in [bundled_data_dir(), *user_data_dirs(), *extra]:
-        resolved = folder.resolve()
-        if resolved not in seen:
-            seen.add(resolved)
-            unique.append(folder)
-    return unique
 
 
 def folder_names(folders: Sequence[Path]) -> list[str]:

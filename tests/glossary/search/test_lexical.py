@@ -177,15 +177,3 @@ def test_two_processes_building_at_once(
     assert sorted([queue.get(), queue.get()]) == [False, True]  # one built, one reused
     monkeypatch.setenv("TORCHGLOSS_HOME", home)
     assert lexical.load_unchanged([folder]) is not None
-
-
-def test_light_folder_list_matches_the_loader(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from glossary.loader import glossary_folders
-    from glossary.search.freshness import light_folders
-
-    extra = tmp_path / "extra"
-    extra.mkdir()
-    monkeypatch.setenv("TORCHGLOSS_DATA", str(tmp_path / "env-data"))
-    assert light_folders([extra, extra]) == glossary_folders([extra, extra])

@@ -1,0 +1,5 @@
+"""``python -m glossary`` runs the ``torchgloss`` command."""
+
+from glossary.cli import main
+
+main()
