@@ -256,10 +256,11 @@ def test_each_warm_run_is_a_fresh_process(warm_launcher: WarmLauncher) -> None:
 def test_output_streams_while_running_and_cancel_stops_it(launcher: WarmLauncher | None) -> None:
     process = start_snippet(
         code("""
-            import os, time
+            import os, sys, time
             if os.fork() == 0:
                 time.sleep(60)
-            print(os.getpid(), flush=True)
+            sys.stdout.write(str(os.getpid()) + chr(10))  # one write; print() makes two
+            sys.stdout.flush()
             time.sleep(60)
         """),
         timeout_s=30,
