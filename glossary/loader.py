@@ -14,13 +14,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from glossary.datafiles import data_fingerprint, glossary_folders, yaml_files
+from glossary.datafiles import glossary_folders, yaml_files
 from glossary.errors import GlossaryDataError, Problem
 from glossary.paths import bundled_data_dir
 from glossary.schema import Entry
 from glossary.yamlsafe import LineMap, YamlPath, YamlReadError, read_yaml
-
-__all__ = ["EntryOrigin", "Glossary", "data_fingerprint", "glossary_folders", "load_glossary"]
 
 
 @dataclass(frozen=True, slots=True)

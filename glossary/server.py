@@ -18,8 +18,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from glossary.datafiles import data_fingerprint
 from glossary.errors import GlossaryError, UsageError
-from glossary.loader import data_fingerprint
 from glossary.paths import runtime_dir
 from glossary.search.types import Mode
 

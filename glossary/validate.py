@@ -11,8 +11,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from glossary.datafiles import glossary_folders
 from glossary.errors import Problem
-from glossary.loader import EntryOrigin, collect, glossary_folders
+from glossary.loader import EntryOrigin, collect
 from glossary.schema import Entry, Kind, has_japanese, is_kana, needs_reading
 
 EntryCheck = Callable[[Sequence[Entry], dict[str, EntryOrigin]], Iterable[Problem]]

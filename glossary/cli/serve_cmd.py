@@ -57,7 +57,7 @@ def serve(
     folders = data_dirs(ctx)
     out.print("Loading the model and indexes…")
     engine = _open_engine(folders, model, device)
-    from glossary.loader import glossary_folders
+    from glossary.datafiles import glossary_folders
 
     server = SearchServer(
         path,

@@ -115,7 +115,8 @@ class SearchEngine:
         lexical = lexical_index.load_unchanged(folders)
         loaded: list[Glossary] = []
         if lexical is None:  # something changed, or first run: decide by the real fingerprint
-            from glossary.loader import data_fingerprint, load_glossary
+            from glossary.datafiles import data_fingerprint
+            from glossary.loader import load_glossary
 
             def entries() -> list[Entry]:
                 loaded.append(load_glossary(extra_folders, check=False))
@@ -180,7 +181,7 @@ class SearchEngine:
 
         Builds run under the same file locks as automatic ones.
         """
-        from glossary.loader import data_fingerprint
+        from glossary.datafiles import data_fingerprint
         from glossary.search import dense
 
         with self._lock:

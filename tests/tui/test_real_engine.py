@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from tui_helpers import BUNDLED, USER, wait_for
 
-from glossary.loader import Glossary, collect, data_fingerprint
+from glossary.datafiles import data_fingerprint
+from glossary.loader import Glossary, collect
 from glossary.search.engine import SearchEngine
 from glossary.search.lexical import LexicalIndex
 from glossary.search.types import Signal
