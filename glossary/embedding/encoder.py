@@ -317,8 +317,9 @@ class LeanEncoder(_TorchEncoder):
 
     def _cpu_threads(self, wanted: int) -> contextlib.AbstractContextManager[None]:
         if self.backend == "numpy":
-            # numpy's BLAS sizes its own thread use; a query's matrices are small.
-            return contextlib.nullcontext()
+            from glossary.embedding.numpy_bert import blas_threads
+
+            return blas_threads(wanted)
         return super()._cpu_threads(wanted)
 
     @property

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from glossary.embedding.bert_weights import as_float32, load_bert_weights
-from glossary.embedding.numpy_bert import erf, gelu, layer_norm
+from glossary.embedding.numpy_bert import blas_threads, erf, gelu, layer_norm
 
 
 def test_erf_and_gelu_match_torch_over_the_whole_range() -> None:
@@ -64,3 +64,16 @@ def test_a_query_vector_needs_no_torch(built_model: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_blas_threads_limits_numpy_and_restores_it() -> None:
+    from threadpoolctl import threadpool_info
+
+    def counts() -> list[int]:
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    before = counts()
+    assert before, "numpy links a BLAS"
+    with blas_threads(1):
+        assert counts() == [1] * len(before)
+    assert counts() == before
