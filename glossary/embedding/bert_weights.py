@@ -79,6 +79,17 @@ class BertWeights:
         return rows[inverse.reshape(ids.shape)]
 
 
+def pad_batch(batch: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """Token-id sequences as one ``int64[B, L]`` array padded with ``pad_id``, and its mask."""
+    size, length = len(batch), max(len(seq) for seq in batch)
+    ids = np.full((size, length), pad_id, dtype=np.int64)
+    mask = np.zeros((size, length), dtype=bool)
+    for row, seq in enumerate(batch):
+        ids[row, : len(seq)] = seq
+        mask[row, : len(seq)] = True
+    return ids, mask
+
+
 def as_float32(values: np.ndarray, dtype: str) -> np.ndarray:
     """``values`` as stored in a safetensors file of ``dtype`` (F16, F32 or BF16), as float32."""
     if dtype == "BF16":

@@ -17,7 +17,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from glossary.embedding.bert_weights import BertWeights, LayerWeights, as_float32, load_bert_weights
+from glossary.embedding.bert_weights import (
+    BertWeights,
+    LayerWeights,
+    as_float32,
+    load_bert_weights,
+    pad_batch,
+)
 
 
 class LeanBert:
@@ -70,12 +76,8 @@ class LeanBert:
     def pooled_tensor(self, batch: list[list[int]]) -> torch.Tensor:
         """:meth:`pooled`, left on the device as a ``[B, H]`` tensor."""
         cfg = self.config
-        size, length = len(batch), max(len(seq) for seq in batch)
-        ids = np.full((size, length), cfg.pad_id, dtype=np.int64)
-        mask = np.zeros((size, length), dtype=bool)
-        for row, seq in enumerate(batch):
-            ids[row, : len(seq)] = seq
-            mask[row, : len(seq)] = True
+        ids, mask = pad_batch(batch, cfg.pad_id)
+        size, length = ids.shape
         keep = torch.from_numpy(mask).to(self.device)
         hidden, heads, eps = cfg.hidden, cfg.heads, cfg.eps
         start = cfg.position_offset

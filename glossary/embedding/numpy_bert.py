@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from glossary.embedding.bert_weights import BertWeights, load_bert_weights
+from glossary.embedding.bert_weights import BertWeights, load_bert_weights, pad_batch
 
 if TYPE_CHECKING:
     from threadpoolctl import ThreadpoolController
@@ -106,12 +106,8 @@ class NumpyBert:
         """One pooled vector per token-id sequence (special tokens included), ``float32[B, H]``."""
         w = self.weights
         cfg = w.config
-        size, length = len(batch), max(len(seq) for seq in batch)
-        ids = np.full((size, length), cfg.pad_id, dtype=np.int64)
-        mask = np.zeros((size, length), dtype=bool)
-        for row, seq in enumerate(batch):
-            ids[row, : len(seq)] = seq
-            mask[row, : len(seq)] = True
+        ids, mask = pad_batch(batch, cfg.pad_id)
+        size, length = ids.shape
         heads, head_dim = cfg.heads, cfg.hidden // cfg.heads
         start = cfg.position_offset
         x = w.word_rows(ids) + w.positions[start : start + length] + w.token_type
