@@ -146,6 +146,30 @@ class Snippet(_Strict):
         return value
 
 
+class AskedAs(_Strict):
+    """How people ask for an entry in their own words, when they do not know its name.
+
+    Searched by meaning and by words (a doc2query-style expansion: a question is closer to
+    another question than to a definition), never shown as a definition. Each item is one
+    short request as a user would type it: "join two tensors end to end", "テンソルを連結したい".
+    """
+
+    en: list[NonEmpty] = Field(default_factory=list, description="Requests in English.")
+    ja: list[NonEmpty] = Field(default_factory=list, description="Requests in Japanese.")
+
+    @field_validator("ja")
+    @classmethod
+    def _japanese(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not has_japanese(value):
+                raise ValueError(f"{value!r} has no Japanese in it; put it under 'en'")
+        return values
+
+    def all(self) -> list[str]:
+        """Every request, English first."""
+        return [*self.en, *self.ja]
+
+
 class Source(_Strict):
     """Where a definition can be checked."""
 
@@ -164,6 +188,10 @@ class Entry(_Strict):
         description="Other names in either language: オプティマイザー, torch.concat …",
     )
     definition: Text
+    asked_as: AskedAs = Field(
+        default_factory=AskedAs,
+        description="How users ask for it without its name (テンソルを連結したい).",
+    )
     synonyms: list[Relation] = Field(default_factory=list, description="同意語")
     antonyms: list[Relation] = Field(default_factory=list, description="対義語")
     cooccurring: list[Relation] = Field(default_factory=list, description="共起語")

@@ -46,6 +46,9 @@ class FusionWeights:
     #: Dense vectors of a lone identifier or kana word say little: scale semantic by this.
     name_shaped_semantic: float = 0.5
     background_rank: int = 20
+    #: The least gap between the best similarity and the background that counts as the full
+    #: semantic score: when every entry is about as close as the best, meaning decides little.
+    min_semantic_span: float = 0.02
 
 
 @dataclass(slots=True)
@@ -57,14 +60,16 @@ class Fused:
     matches: list[Match] = field(default_factory=list)
 
 
-def _semantic_scale(dense: Sequence[DenseHit], background_rank: int) -> tuple[float, float]:
+def _semantic_scale(
+    dense: Sequence[DenseHit], background_rank: int, min_span: float
+) -> tuple[float, float]:
     if not dense:
         return 0.0, 1.0
     top = dense[0].score
     if len(dense) < 2:
         return 0.0, max(top, 1e-6)
     floor = dense[min(background_rank, len(dense) - 1)].score
-    return floor, max(top - floor, 1e-6)
+    return floor, max(top - floor, min_span, 1e-6)
 
 
 def fuse(
@@ -95,7 +100,7 @@ def fuse(
         ]
     use_dense = mode is Mode.HYBRID and bool(dense)
     best_bm25 = max((c.bm25 for c in lexical), default=0.0)
-    floor, span = _semantic_scale(dense, w.background_rank)
+    floor, span = _semantic_scale(dense, w.background_rank, w.min_semantic_span)
     semantic_weight = w.semantic * (w.name_shaped_semantic if name_shaped else 1.0)
     semantic_of: dict[str, tuple[float, DenseHit]] = {}
     if use_dense:
