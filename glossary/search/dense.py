@@ -1,9 +1,11 @@
 """The dense index: several vectors per entry in FAISS, with a manifest that says what built it.
 
 Each entry is embedded as a few passages: the opening of its English and Japanese definitions
-(each with the headword in front), one line of its names, and each of its Japanese or
-multi-word names on its own (``テンソルを繋げる`` is close to how people phrase a search). Rows
-map back to entry ids; an entry scores its best row. Query vectors of known names (headwords,
+(each with the headword in front), one line of its names, each of its Japanese or multi-word
+names on its own (``テンソルを繋げる`` is close to how people phrase a search), and each of its
+``asked_as`` requests, embedded as a query (a request is compared with a request, as E5 is
+trained to for symmetric tasks). Rows map back to entry ids; an entry scores the weighted mean
+of its best row per field (:data:`FIELD_WEIGHTS`). Query vectors of known names (headwords,
 and aliases shared by several entries) are computed at build time too, so such a query needs
 no model at all.
 
@@ -41,12 +43,13 @@ if TYPE_CHECKING:
     from glossary.schema import Entry
 
 #: Bump when passages, files or their layout change: older folders are rebuilt.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 DEF_EN, DEF_JA, NAMES, SURFACE = "definition_en", "definition_ja", "names", "surface"
+ASKED = "asked_as"
 #: An entry's similarity is the weighted mean of its best row in each field, so an entry
 #: whose definitions and names both fit beats one with a single lucky row. An entry without
-#: a surface row uses its names row there.
-FIELD_WEIGHTS = {DEF_EN: 1.0, DEF_JA: 1.0, NAMES: 0.5, SURFACE: 0.5}
+#: a surface row uses its names row there; one without ``asked_as`` its better definition.
+FIELD_WEIGHTS = {DEF_EN: 1.0, DEF_JA: 1.0, NAMES: 0.5, SURFACE: 0.5, ASKED: 1.0}
 #: Up to this many vectors an exact (flat) index is both fastest and best; above, HNSW.
 FLAT_LIMIT = 50_000
 #: Above this many vectors, an inverted-file (IVF) index instead of HNSW.
@@ -83,6 +86,13 @@ class Passage:
     field: str
     label: str
     text: str
+    #: Embedded with the model's query prefix (a request users might type), not as a passage.
+    as_query: bool = False
+
+    @property
+    def key(self) -> str:
+        """What identifies its vector: the text and how it was embedded."""
+        return ("q:" if self.as_query else "") + _text_hash(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +123,8 @@ def entry_passages(entries: Sequence[Entry]) -> list[Passage]:
         for name in names:
             if has_japanese(name) or (" " in name.strip() and not _IDENTIFIER_RE.match(name)):
                 passages.append(Passage(entry.id, SURFACE, name, name))
+        for request in dict.fromkeys(entry.asked_as.all()):
+            passages.append(Passage(entry.id, ASKED, request, request, as_query=True))
     return passages
 
 
@@ -224,6 +236,11 @@ class DenseIndex:
         self.row_hashes: list[str] = rows["row_hashes"]
         self.surface_rows: dict[str, int] = rows["surfaces"]
         self.surface_vectors = surface_vectors
+        self._asked_entries = {
+            entry
+            for entry, field in zip(self.row_entries, self.row_fields, strict=True)
+            if field == ASKED
+        }
 
     @property
     def model_id(self) -> str:
@@ -285,6 +302,8 @@ class DenseIndex:
         hits = []
         for entry, fields in best.items():
             fields.setdefault(SURFACE, fields.get(NAMES, floor))
+            if entry not in self._asked_entries:
+                fields[ASKED] = max(fields.get(DEF_EN, floor), fields.get(DEF_JA, floor))
             mean = sum(w * fields.get(f, floor) for f, w in FIELD_WEIGHTS.items()) / total_weight
             hits.append(DenseHit(self.entry_ids[entry], mean, label[entry]))
         hits.sort(key=lambda h: -h.score)
@@ -370,16 +389,22 @@ def build(
             f"{dimension} its spec declares; rebuild the model."
         )
     old_passages, old_surfaces = previous.reusable() if previous is not None else ({}, {})
-    hashes = [_text_hash(p.text) for p in passages]
-    vectors = _encode_new(
-        encoder.encode_passages,
-        [p.text for p in passages],
-        hashes,
-        old_passages,
-        dimension,
-        "Embedding the glossary",
-        report,
-    )
+    hashes = [p.key for p in passages]
+    vectors = np.zeros((len(passages), dimension), dtype=np.float32)
+    for as_query, encode, stage in (
+        (False, encoder.encode_passages, "Embedding the glossary"),
+        (True, encoder.encode_queries, "Embedding how entries are asked for"),
+    ):
+        chosen = [i for i, p in enumerate(passages) if p.as_query is as_query]
+        vectors[chosen] = _encode_new(
+            encode,
+            [passages[i].text for i in chosen],
+            [hashes[i] for i in chosen],
+            old_passages,
+            dimension,
+            stage,
+            report,
+        )
     surface_vectors = _encode_new(
         encoder.encode_queries,
         surfaces,

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from glossary.schema import Entry
 
 #: Bump when the compiled layout or how keys are made changes: old files are rebuilt.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MAGIC = "torchgloss-lexical"
 
 # Base strengths of the surfaces an entry is known by.
@@ -90,6 +90,7 @@ _PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
 BM25_FIELDS = {
     "names": 2.0,
     "definition": 1.0,
+    "asked_as": 1.0,
     "synonyms": 1.0,
     "related": 0.5,
     "cooccurring": 0.5,
@@ -589,6 +590,7 @@ def _document_terms(entry: Entry, by_id: dict[str, Entry]) -> dict[str, float]:
     fields: dict[str, list[str]] = {
         "names": [entry.id, entry.term.en, entry.term.ja, entry.term.reading or "", *entry.aliases],
         "definition": [entry.definition.en, entry.definition.ja],
+        "asked_as": entry.asked_as.all(),
         "tags": list(entry.tags),
         "notes": [],
     }

@@ -183,3 +183,26 @@ def test_missing_language_is_reported(write_yaml: Callable[[str, str], Path]) ->
 def test_unknown_id_suggests_close_ones() -> None:
     with pytest.raises(EntryNotFoundError, match=r"torch\.cat"):
         load_glossary().get("cat")
+
+
+def test_asked_as_in_the_wrong_language_is_reported(
+    write_yaml: Callable[[str, str], Path],
+) -> None:
+    path = write_yaml(
+        "asked.yaml",
+        """\
+        entries:
+          - id: lamp
+            kind: object
+            term: {en: lamp, ja: 電灯, reading: でんとう}
+            definition: {en: A light., ja: 明かり。}
+            asked_as:
+              en: [something to see in the dark]
+              ja: [a light for the night]
+        """,
+    )
+    with pytest.raises(GlossaryDataError) as info:
+        load_glossary([path.parent])
+    (problem,) = info.value.problems
+    assert (problem.line, problem.field) == (8, "asked_as.ja")
+    assert "no Japanese" in problem.message

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import multiprocessing
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from glossary.schema import Entry
@@ -195,3 +197,60 @@ def test_large_indexes_use_hnsw(
     assert loaded is not None and loaded.manifest["index_type"] == "IndexHNSWFlat"
     probe = encoder.encode_queries(["テンソルを繋げる"])[0]
     assert loaded.search(probe)[0].entry_id == "torch.cat"
+
+
+class AskingEncoder(HashEncoder):
+    """Queries and passages get different prefixes, so a vector tells how it was embedded."""
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query: ")
+
+
+def test_asked_as_requests_are_embedded_as_queries(tmp_path: Path) -> None:
+    request = "glue tensors together"
+    entries = [
+        make_entry(
+            "torch.cat",
+            "torch.cat",
+            "テンソルの連結",
+            "Joins tensors along a dimension.",
+            asked_as={"en": [request], "ja": ["テンソルをくっつけたい"]},
+        ),
+        make_entry("torch.zeros", "torch.zeros", "ゼロのテンソル", "A tensor of zeros."),
+    ]
+    encoder = AskingEncoder()
+    index = dense.build(tmp_path / "dense", entries, encoder, expected(encoder))
+    row = index.row_labels.index(request)
+    assert index.row_fields[row] == dense.ASKED
+    vector = index.vectors()[row]
+    assert np.allclose(vector, encoder.encode_queries([request])[0])
+    assert not np.allclose(vector, encoder.encode_passages([request])[0])
+    best = index.search(encoder.encode_queries([request])[0])[0]
+    assert (best.entry_id, best.label) == ("torch.cat", request)
+
+
+def test_an_entry_without_asked_as_is_scored_by_its_definitions(tmp_path: Path) -> None:
+    """Its missing request counts as its better definition, not as the background floor."""
+    definition = "torch.zeros: A tensor of zeros."  # the English definition row, as embedded
+    plain = make_entry("torch.zeros", "torch.zeros", "ゼロのテンソル", "A tensor of zeros.")
+    same = make_entry(
+        "torch.zeros",
+        "torch.zeros",
+        "ゼロのテンソル",
+        "A tensor of zeros.",
+        asked_as={"en": [definition]},
+    )
+    other = make_entry(
+        "torch.ones",
+        "torch.ones",
+        "1のテンソル",
+        "A tensor of ones.",
+        asked_as={"en": ["all ones"]},
+    )
+    encoder = HashEncoder()  # embeds queries and passages alike
+    query = encoder.encode_queries([definition])[0]
+    scores = []
+    for name, zeros in (("plain", plain), ("same", same)):
+        index = dense.build(tmp_path / name, [zeros, other], encoder, expected(encoder))
+        scores.append({hit.entry_id: hit.score for hit in index.search(query)}["torch.zeros"])
+    assert scores[0] == pytest.approx(scores[1], abs=1e-6)

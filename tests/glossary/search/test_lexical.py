@@ -16,7 +16,7 @@ from glossary.search.freshness import folder_names, yaml_stats
 from glossary.search.lexical import LexicalIndex, analyze
 from glossary.search.types import Mode, Signal
 from glossary.text.normalize import clean
-from tests.glossary.search.searchkit import ids, write_glossary
+from tests.glossary.search.searchkit import ids, make_entry, write_glossary
 
 
 def top(engine: SearchEngine, query: str) -> tuple[str, set[Signal]]:
@@ -177,3 +177,23 @@ def test_two_processes_building_at_once(
     assert sorted([queue.get(), queue.get()]) == [False, True]  # one built, one reused
     monkeypatch.setenv("TORCHGLOSS_HOME", home)
     assert lexical.load_unchanged([folder]) is not None
+
+
+def test_words_of_asked_as_are_searched_but_are_not_names() -> None:
+    entries = [
+        make_entry(
+            "torch.flip",
+            "torch.flip",
+            "テンソルの反転",
+            "Reverses the order of elements along given dimensions.",
+            asked_as={"en": ["mirror an image left to right"], "ja": ["配列を逆順に並べ替えたい"]},
+        ),
+        make_entry(
+            "torch.roll", "torch.roll", "テンソルの巡回シフト", "Rolls elements along a dim."
+        ),
+    ]
+    index = LexicalIndex.build(entries, "fp-1")
+    for query in ("mirror image", "逆順に並べ替え"):
+        hits = index.search(analyze(query))
+        assert index.entries[hits[0].entry].id == "torch.flip"
+        assert set(hits[0].matches) == {Signal.TEXT}  # words, never name evidence
