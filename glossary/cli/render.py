@@ -58,6 +58,11 @@ def entry_view(entry: Entry, glossary: Glossary | None = None) -> RenderableType
     parts.append(Text())
     parts.append(Text(entry.definition.en))
     parts.append(Text(entry.definition.ja))
+    if entry.asked_as.all():
+        parts.append(Text())
+        parts.append(Text("Asked as (how people look for it) / こんな聞き方で", style="bold"))
+        for request in entry.asked_as.all():
+            parts.append(Text("  “" + request + "”", style="italic"))
     for name, items in entry.relations().items():
         if items:
             parts.append(Text())

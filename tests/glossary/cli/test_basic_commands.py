@@ -52,6 +52,7 @@ def test_show_json_has_both_languages() -> None:
     data = json.loads(result.output)
     assert data["term"] == {"en": "flashlight", "ja": "懐中電灯", "reading": "かいちゅうでんとう"}
     assert data["origin"]["trusted"] is True
+    assert data["asked_as"]["en"] and data["asked_as"]["ja"]
 
 
 def test_show_renders_plain_text_when_piped() -> None:
@@ -60,6 +61,7 @@ def test_show_renders_plain_text_when_piped() -> None:
     assert "torch.cat" in result.output
     assert "\x1b[" not in result.output
     assert "torchgloss run torch.cat" in result.output
+    assert "Asked as" in result.output  # how people ask for it, from asked_as
 
 
 def test_stats_json_counts() -> None:
