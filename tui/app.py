@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import var
@@ -25,12 +25,15 @@ from glossary.loader import Glossary
 from glossary.schema import Entry
 from tui.commands import GlossaryCommands
 from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
+from tui.idle_gc import QuietCollector
 from tui.messages import OpenEntry
+from tui.rebuild import rebuild_in_child
 from tui.screens.dialogs import ErrorDialog
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.search_screen import SearchScreen
 from tui.snippets import SnippetStarter, start_snippet
+from tui.stylesheet import ThemeStylesheet
 
 SEMANTIC_TEXT: dict[str, str] = {
     "off": "lexical only",
@@ -43,6 +46,13 @@ LANGUAGE_CYCLE: list[str | None] = [None, "en", "ja"]
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
+
+SEARCH_MODE = "search"
+ENTRY_MODE = "entry"
+
+GC_TICK_S = 0.25
+"""How often the app checks whether a full garbage collection is due (see
+:mod:`tui.idle_gc`)."""
 
 
 class GlossaryApp(App[None]):
@@ -64,6 +74,11 @@ class GlossaryApp(App[None]):
     SUB_TITLE = "torch の用語集 · glossary"
     COMMANDS: ClassVar[set[type[Any]]] = App.COMMANDS | {GlossaryCommands}  # type: ignore[assignment]
     SCREENS: ClassVar[dict[str, Callable[[], Screen[Any]]]] = {"help": HelpScreen}
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {SEARCH_MODE: SearchScreen}
+    """The results and the entry screen (:data:`ENTRY_MODE`, added per app) each have a
+    screen stack of their own (see :mod:`tui.screens.entry_screen`); dialogs go on top of
+    the one on show."""
+    DEFAULT_MODE = SEARCH_MODE
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
@@ -80,6 +95,8 @@ class GlossaryApp(App[None]):
     """``None`` (any), ``"en"`` or ``"ja"``."""
     kind_filter: var[str | None] = var(None)
     """``None`` (any) or a :class:`~glossary.schema.Kind` value."""
+    indexes_rebuilt: var[int] = var(0)
+    """How many times the indexes were rebuilt (the results search again each time)."""
 
     def __init__(
         self,
@@ -92,7 +109,9 @@ class GlossaryApp(App[None]):
         start_snippet: SnippetStarter = start_snippet,
     ) -> None:
         super().__init__()
+        self.stylesheet = ThemeStylesheet(variables=self.get_css_variables())
         self.engine: GlossaryEngine | None = engine
+        self._owns_engine = engine is None
         self.extra_folders = list(extra_folders)
         self.model = model
         self.device = device
@@ -103,16 +122,26 @@ class GlossaryApp(App[None]):
         self._previous_semantic_state = "off"
         self.glossary: Glossary | None = None
         """Every entry, once loaded in a worker; lookups here never wait on the engine."""
+        self._collector = QuietCollector()
+        self._entry_screen: EntryScreen | None = None
+        self.add_mode(ENTRY_MODE, self._new_entry_screen)
         self.theme = DARK_THEME
 
-    def get_default_screen(self) -> Screen[Any]:
-        return SearchScreen()
-
     def on_mount(self) -> None:
+        self._collector.start()
+        self.set_interval(GC_TICK_S, self._collector.tick)
         if self.engine is None:
             self._open_engine()
         else:
             self._engine_opened(self.engine)
+
+    def on_unmount(self) -> None:
+        self._collector.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._collector.activity()
+        await super().on_event(event)
 
     # -- engine and model ---------------------------------------------------------------
 
@@ -152,6 +181,7 @@ class GlossaryApp(App[None]):
     def _entries_loaded(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
         self.glossary = glossary
         gc.freeze()
+        self._prepare_entry_screen()
         if engine.semantic_ready:
             self.semantic_state = "ready"
         elif self.load_semantic:
@@ -230,7 +260,7 @@ class GlossaryApp(App[None]):
             return None
         return self.glossary.by_id.get(entry_id)
 
-    def on_open_entry(self, message: OpenEntry) -> None:
+    async def on_open_entry(self, message: OpenEntry) -> None:
         """A result was chosen or a link followed: push its entry screen."""
         if self.engine is None:
             return
@@ -242,7 +272,7 @@ class GlossaryApp(App[None]):
         except GlossaryError as exc:
             self.show_error(exc)
             return
-        self._push_entry(entry)
+        await self._push_entry(entry)
 
     @work(thread=True, group="open-entry")
     def _open_entry_when_loaded(self, entry_id: str) -> None:
@@ -254,20 +284,56 @@ class GlossaryApp(App[None]):
             return
         self.call_later(self._push_entry, entry)
 
-    def _push_entry(self, entry: Entry) -> None:
-        """Show ``entry``: on the entry screen if one is open (a followed link), else on a new
-        one over the results."""
+    async def _push_entry(self, entry: Entry) -> None:
+        """Show ``entry``: on the entry screen if it is on show (a followed link, kept in its
+        history), else as a new visit, switching from the results to the entry screen."""
         if isinstance(self.screen, EntryScreen):
             self.screen.show_entry(entry)
+            return
+        self._close_dialogs()
+        if self._entry_screen is None:
+            self.switch_mode(ENTRY_MODE)  # builds the screen
+            assert self._entry_screen is not None
+            await self._entry_screen.open(entry)
         else:
-            self.push_screen(EntryScreen(entry))
+            await self._entry_screen.open(entry)
+            self.switch_mode(ENTRY_MODE)
+
+    def _new_entry_screen(self) -> EntryScreen:
+        """The entry mode's screen, made once (when the mode is first shown)."""
+        self._entry_screen = EntryScreen()
+        return self._entry_screen
+
+    def _prepare_entry_screen(self) -> None:
+        """Build the entry screen now, while the model loads, not on the first Enter.
+
+        Creating the entry mode composes the screen and styles it and the results twice
+        over (a tenth of a second); switching there and straight back, in one callback,
+        does that work here without drawing a frame of it.
+        """
+        if self._entry_screen is None and len(self.screen_stack) == 1:
+            self.switch_mode(ENTRY_MODE)
+            self.switch_mode(SEARCH_MODE)
+
+    def _close_dialogs(self) -> None:
+        """Close whatever is over the screen of the current mode (help, a dialog)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def show_search(self) -> SearchScreen:
+        """Back to the results, as they were left; a run on the entry screen stops."""
+        self._close_dialogs()
+        if self.current_mode != SEARCH_MODE:
+            if isinstance(self.screen, EntryScreen):
+                self.screen.leave()
+            self.switch_mode(SEARCH_MODE)
+        screen = self.screen
+        assert isinstance(screen, SearchScreen)
+        return screen
 
     def action_new_search(self) -> None:
-        """Back to the search screen (closing every entry screen), query selected."""
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, SearchScreen):
-            self.pop_screen()
-        if isinstance(self.screen, SearchScreen):
-            self.screen.action_focus_query()
+        """Back to the search screen, query selected."""
+        self.show_search().action_focus_query()
 
     def action_help(self) -> None:
         """Show the key bindings."""
@@ -310,8 +376,23 @@ class GlossaryApp(App[None]):
 
     @work(thread=True, exclusive=True, group="rebuild")
     def _rebuild_indexes(self, engine: GlossaryEngine) -> None:
+        """Rebuild, then search with the new indexes. The engine the app opened itself is
+        rebuilt in a child process and opened again (see :mod:`tui.rebuild`); one given to
+        the app (tests pass one) rebuilds itself here."""
         try:
-            engine.rebuild_indexes(self._progress, semantic=self.load_semantic)
+            if self._owns_engine:
+                rebuild_in_child(
+                    self.extra_folders,
+                    model=self.model,
+                    device=self.device,
+                    semantic=self.load_semantic,
+                    progress=self._progress,
+                )
+                engine = open_engine(self.extra_folders, model=self.model, device=self.device)
+                if self.load_semantic:
+                    engine.ensure_semantic(progress=self._progress)
+            else:
+                engine.rebuild_indexes(self._progress, semantic=self.load_semantic)
             glossary = load_entries(engine)
         except GlossaryError as exc:
             self.call_later(self._rebuild_failed, exc)
@@ -319,12 +400,15 @@ class GlossaryApp(App[None]):
         self.call_later(self._rebuilt, engine, glossary)
 
     def _rebuilt(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
+        self.engine = engine
         self.glossary = glossary
+        # As at start-up: the new indexes and entries live as long as the app; keep their
+        # hundreds of thousands of objects out of the collector's passes (tui.idle_gc).
+        gc.freeze()
         self.semantic_message = self._semantic_percent = ""
         self.semantic_state = "ready" if engine.semantic_ready else self._previous_semantic_state
         self.notify("Search indexes rebuilt.", title="Index")
-        if isinstance(self.screen, SearchScreen):
-            self.screen.run_search(immediately=True)
+        self.indexes_rebuilt += 1
 
     def _rebuild_failed(self, error: GlossaryError) -> None:
         self.semantic_message = self._semantic_percent = ""

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 from textual.command import CommandPalette
+from textual.style import Style
 from tui_helpers import LexicalEngine, make_app, wait_for
 
 from glossary.errors import GlossaryDataError, Problem
 from tui.app import GlossaryApp
 from tui.screens.dialogs import ErrorDialog
+from tui.screens.entry_screen import EntryScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.search_screen import SearchScreen
+from tui.widgets.parts import part_style
+from tui.widgets.search.results_list import LegibleRow, ResultsList
 
 pytestmark = pytest.mark.anyio
 
@@ -96,3 +100,49 @@ async def test_a_glossary_that_cannot_open_is_explained(monkeypatch: pytest.Monk
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
         hint = app.screen.query_one("#results-hint")
         assert "could not be opened" in str(hint.render())
+
+
+def row_styles(app: GlossaryApp) -> tuple[Style, Style]:
+    """The style of the first result's Japanese headword, as drawn and as the theme says."""
+    results = app.screen.query_one(ResultsList)
+    prompt = results.get_option_at_index(0).prompt
+    assert isinstance(prompt, LegibleRow)
+    prompt = prompt.content
+    start = prompt.plain.index("自動微分")
+    drawn = next(span.style for span in prompt.spans if span.start == start)
+    assert isinstance(drawn, Style)
+    return drawn, part_style(results, "results--term-ja")
+
+
+async def test_a_theme_switch_restyles_the_result_rows(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"自動微分")
+        await wait_for(pilot, lambda: app.screen.shown_query == "自動微分")
+        dark, expected = row_styles(app)
+        assert dark == expected
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        light, expected = row_styles(app)
+        assert light == expected
+        assert light != dark
+
+
+async def test_a_theme_switch_on_an_entry_reaches_the_results(
+    lexical_engine: LexicalEngine,
+) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"自動微分")
+        await wait_for(pilot, lambda: app.screen.shown_query == "自動微分")
+        dark, _ = row_styles(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.pause()
+        light, expected = row_styles(app)
+        assert light == expected != dark
+        assert not app.screen.styles.background.brightness < 0.5  # the light background

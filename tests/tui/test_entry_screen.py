@@ -21,12 +21,21 @@ from tui.widgets.search.search_input import SearchInput
 pytestmark = pytest.mark.anyio
 
 
+def shown_headword(app: GlossaryApp) -> str | None:
+    """The headword the entry screen draws, once its view has been built and laid out."""
+    headwords = app.screen.query("#headword") if isinstance(app.screen, EntryScreen) else []
+    if not headwords or not headwords[0].region:
+        return None
+    return str(headwords[0].render())
+
+
 async def open_entry(app: GlossaryApp, pilot: object, entry_id: str) -> EntryScreen:
     app.post_message(OpenEntry(entry_id))
     await wait_for(
         pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen.entry.id == entry_id
     )
     assert isinstance(app.screen, EntryScreen)
+    await wait_for(pilot, lambda: shown_headword(app) == app.screen.entry.term.en)
     return app.screen
 
 
@@ -225,3 +234,25 @@ async def test_opening_before_the_entries_have_loaded_waits_in_a_worker(
         await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
         assert app.screen.entry.id == "tensor"
         await pilot.pause(0.1)  # let the new screen finish mounting before the app closes
+
+
+async def test_the_next_entry_opens_fresh_on_the_same_screen(
+    lexical_engine: LexicalEngine,
+) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        await pilot.press("tab", "tab", "enter")  # follow a link: history of one
+        await wait_for(pilot, lambda: screen.entry.id == "torch.cat")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not screen.run_panel.running)
+        assert screen.run_panel.display and screen.history
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        again = await open_entry(app, pilot, "tensor")
+        assert again is screen
+        assert not screen.history and not screen.run_panel.display
+        assert screen.sub_title.startswith("tensor")
+        assert screen.entry_view.entry is screen.entry
+        await pilot.press("escape")  # no history: straight back to the results
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))

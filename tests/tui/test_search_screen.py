@@ -8,6 +8,7 @@ from tui_helpers import LexicalEngine, make_app, wait_for
 
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.search_screen import SearchScreen
+from tui.widgets.search.entry_preview import EntryText
 from tui.widgets.search.results_list import ResultsList
 from tui.widgets.search.search_input import SearchInput
 
@@ -101,7 +102,8 @@ async def test_no_results_says_so(lexical_engine: LexicalEngine) -> None:
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"zzqx")
-        await wait_for(pilot, lambda: app.screen.has_class("-hint") and lexical_engine.searches)
+        pane = app.screen.query_one("#results-pane")
+        await wait_for(pilot, lambda: pane.has_class("-hint") and lexical_engine.searches)
         await pilot.pause(0.05)
         hint = app.screen.query_one("#results-hint")
         assert "Nothing matches" in str(hint.render())
@@ -160,3 +162,56 @@ async def test_narrow_screen_has_no_preview(lexical_engine: LexicalEngine) -> No
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
         assert not app.screen.query_one("#preview").display
+
+
+async def test_clicking_a_link_in_the_preview_opens_its_entry(
+    lexical_engine: LexicalEngine,
+) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await pilot.press(*"自動微分")
+        await wait_for(pilot, lambda: result_ids(app) and result_ids(app)[0] == "autograd")
+        text = app.screen.query_one(EntryText)
+        await wait_for(pilot, lambda: text.entry is not None)
+        lines, refs = text.lines(text.content_size.width)
+        row = refs.index("tensor")
+        assert lines[row].plain.startswith("→ tensor")
+        await pilot.click(text, offset=(2, row))
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
+        assert app.screen.entry.id == "tensor"
+
+
+async def test_the_preview_shows_every_part_of_the_entry(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await pilot.press(*"autograd")
+        await wait_for(pilot, lambda: result_ids(app))
+        text = app.screen.query_one(EntryText)
+        await wait_for(pilot, lambda: text.entry is not None)
+        shown = "\n".join(line.plain for line in text.lines(text.content_size.width)[0])
+        for part in (
+            "自動微分（じどうびぶん）",
+            "since torch 0.4",
+            "Definition 定義",
+            "Synonyms 同意語",
+            "→ tensor  テンソル",
+            "Example 例",
+            'print("dy/dx =", 2 * x)',
+            "Sources 出典",
+            "· PyTorch docs: Autograd mechanics",
+        ):
+            assert part in shown, part
+
+
+async def test_two_quick_downs_from_the_query_reach_the_second_result(
+    lexical_engine: LexicalEngine,
+) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"torch")
+        await wait_for(pilot, lambda: app.screen.shown_query == "torch")
+        assert len(result_ids(app)) > 2
+        for _ in range(2):  # both queued before either is handled, as when typed quickly
+            app.post_message(events.Key("down", None))
+        await pilot.pause(0.1)
+        assert app.screen.query_one(ResultsList).highlighted == 1

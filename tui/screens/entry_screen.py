@@ -2,9 +2,13 @@
 
 Following a link shows the linked entry on the same screen and remembers where the reader
 was; Escape walks back through that history one entry at a time (each at the scroll position
-it was left at) and finally returns to the results, exactly as they were left. One screen
-for the whole walk keeps the app small however far one wanders, which keeps every action,
-a theme switch included, quick.
+it was left at) and finally returns to the results, exactly as they were left.
+
+The app keeps one entry screen, in a screen stack (a Textual *mode*) of its own beside the
+results', and shows each opened entry on it. So the results and the entry are never stacked:
+each screen is styled only while it is on show (a theme switch restyles one screen, not
+two), and opening an entry composes only the entry's own view, never the header, footer and
+output panel again.
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ if TYPE_CHECKING:
 
 
 class EntryScreen(Screen[None]):
-    """Shows :attr:`entry`; ``r`` runs its snippet into the output panel."""
+    """Shows :attr:`entry`; ``r`` runs its snippet into the output panel.
+
+    Created empty by the app; :meth:`open` shows an entry as a new visit.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "back", "Back"),
@@ -39,19 +46,25 @@ class EntryScreen(Screen[None]):
         Binding("slash", "app.new_search", "Search", show=False),
     ]
 
-    def __init__(self, entry: Entry) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.entry = entry
+        self._entry: Entry | None = None
         self.history: list[tuple[Entry, float]] = []
         """Entries left by following a link, with their scroll positions, oldest first."""
-        self._set_titles()
+
+    @property
+    def entry(self) -> Entry:
+        """The entry on show."""
+        assert self._entry is not None, "open() an entry first"
+        return self._entry
 
     def _set_titles(self) -> None:
-        self.sub_title = f"{self.entry.term.en} · {self.entry.term.ja}"
+        if self._entry is not None:
+            self.sub_title = f"{self._entry.term.en} · {self._entry.term.ja}"
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield EntryView(self._lookup_term, self.entry, id="entry-view")
+        yield EntryView(self._lookup_term, self._entry, id="entry-view")
         run_panel = RunPanel(self.gloss_app.start_snippet, id="run-panel")
         run_panel.display = False
         yield run_panel
@@ -59,12 +72,40 @@ class EntryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.run_panel, "running", self._on_running_changed, init=False)
-        self.entry_view.focus()
+        view = self.entry_view
+        if view.entry is not self._entry:  # opened again while this screen was composed
+            view.entry = self._entry
+        view.focus()
 
     @property
     def entry_view(self) -> EntryView:
         """The view of the entry on show."""
         return self.query_one("#entry-view", EntryView)
+
+    async def open(self, entry: Entry) -> None:
+        """Show ``entry`` as a new visit: no history, no output panel, at the top.
+
+        The app calls it before it switches to this screen, and switches once it returns:
+        by then the view shows ``entry``, so the screen never appears with the entry of the
+        last visit.
+        """
+        self.history.clear()
+        self._entry = entry
+        self._set_titles()
+        if not self.is_mounted:  # still being built: compose (or on_mount) shows it
+            return
+        self.run_panel.reset()
+        view = self.entry_view
+        view.set_reactive(EntryView.entry, entry)
+        await view.recompose()
+        view.scroll_home(animate=False)
+        view.focus()
+        self.refresh_bindings()
+
+    def leave(self) -> None:
+        """The reader goes back to the results: stop the run, so that no process keeps
+        going unseen (the screen itself is kept for the next entry)."""
+        self.run_panel.cancel()
 
     def show_entry(self, entry: Entry) -> None:
         """Follow a link: show ``entry`` here, remembering the one left and its position."""
@@ -73,7 +114,7 @@ class EntryScreen(Screen[None]):
         self._show(entry, 0.0)
 
     def _show(self, entry: Entry, scroll_y: float) -> None:
-        self.entry = entry
+        self._entry = entry
         self._set_titles()
         view = self.entry_view
         view.entry = entry
@@ -107,6 +148,8 @@ class EntryScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer Run only with a snippet (dimmed while running), Cancel only while running."""
+        if self._entry is None:
+            return action not in ("run", "cancel_run", "copy_snippet", "copy_term")
         if action == "run":
             if self.entry.snippet is None:
                 return False
@@ -122,7 +165,7 @@ class EntryScreen(Screen[None]):
         if self.history:
             self._show(*self.history.pop())
         else:
-            self.app.pop_screen()
+            self.gloss_app.show_search()
 
     def action_run(self) -> None:
         """Run the snippet; one from a user folder asks first."""

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Key
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static
@@ -24,7 +24,7 @@ from glossary.schema import has_japanese
 from glossary.search.types import Mode
 from tui.format import definition_line
 from tui.messages import OpenEntry, SearchFinished
-from tui.widgets.entry.entry_view import EntryView
+from tui.widgets.search.entry_preview import EntryPreview
 from tui.widgets.search.filter_bar import ANY, FilterBar
 from tui.widgets.search.results_list import ResultRow, ResultsList
 from tui.widgets.search.search_input import SearchInput
@@ -43,6 +43,9 @@ PREVIEW_DELAY_S = 0.1
 
 RESULT_LIMIT = 30
 
+PREVIEW_FROM_WIDTH = 110
+"""Terminal width from which the highlighted entry is previewed beside the results."""
+
 HINT = (
     "Type to search the glossary in English, 日本語 or romaji.\n\n"
     "  自動微分   torch.cat   テンソルをつなげる   jidoubibun   flashlight   松明\n\n"
@@ -52,11 +55,6 @@ HINT = (
 
 class SearchScreen(Screen[None]):
     """Search as you type; Enter opens the highlighted entry."""
-
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"),
-        (110, "-wide"),
-    ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_highlighted", "Open", show=True),
@@ -96,7 +94,7 @@ class SearchScreen(Screen[None]):
             with Vertical(id="results-pane"):
                 yield ResultsList(id="results")
                 yield Static(HINT, id="results-hint", markup=False)
-            yield EntryView(self._lookup_term, interactive=False, id="preview")
+            yield EntryPreview(self._lookup_term, id="preview")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -110,6 +108,7 @@ class SearchScreen(Screen[None]):
         self.watch(app, "semantic_state", self._on_semantic_state)
         self.watch(app, "lang_filter", self._on_filters, init=False)
         self.watch(app, "kind_filter", self._on_filters, init=False)
+        self.watch(app, "indexes_rebuilt", self._on_indexes_rebuilt, init=False)
         self.query_one(SearchInput).focus()
 
     # -- state from the app -------------------------------------------------------------
@@ -133,6 +132,9 @@ class SearchScreen(Screen[None]):
     def _on_filters(self, _value: str | None) -> None:
         app = self.gloss_app
         self.query_one(FilterBar).set_filters(app.lang_filter, app.kind_filter)
+        self.run_search(immediately=True)
+
+    def _on_indexes_rebuilt(self, _count: int) -> None:
         self.run_search(immediately=True)
 
     # -- searching ----------------------------------------------------------------------
@@ -243,7 +245,9 @@ class SearchScreen(Screen[None]):
         hint = self.query_one("#results-hint", Static)
         if text is not None:
             hint.update(text)
-        self.set_class(text is not None, "-hint")
+        # The class goes on the pane, not the screen: a class change restyles every widget
+        # below it, and the pane holds two.
+        self.query_one("#results-pane").set_class(text is not None, "-hint")
 
     # -- results and preview ------------------------------------------------------------
 
@@ -266,15 +270,18 @@ class SearchScreen(Screen[None]):
     def _update_preview(self) -> None:
         """Show the highlighted entry beside the results (only when there is room for it)."""
         self._preview_timer = None
-        if not self.has_class("-wide"):
+        if not self.query_one("#preview").has_class("-shown"):
             return
         entry_id = self.query_one(ResultsList).highlighted_id
-        preview = self.query_one("#preview", EntryView)
+        preview = self.query_one("#preview", EntryPreview)
         entry = self.gloss_app.lookup_entry(entry_id) if entry_id else None
         if preview.entry is not entry:
             preview.entry = entry
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: Resize) -> None:
+        """Show the preview on a wide terminal (a class on the preview alone: one on the
+        screen would restyle every widget of the screen)."""
+        self.query_one("#preview").set_class(event.size.width >= PREVIEW_FROM_WIDTH, "-shown")
         self._schedule_preview()
 
     def _lookup_term(self, entry_id: str) -> Term | None:
@@ -326,7 +333,9 @@ class SearchScreen(Screen[None]):
         """Move from the query box into the results."""
         results = self.query_one(ResultsList)
         if results.option_count:
-            results.focus()
+            # At once, not after the queued events (as ``focus()`` would): a second ↓ typed
+            # right after the first must move in the results, not land in the query box.
+            self.set_focus(results)
             if results.highlighted is None:
                 results.highlighted = 0
 

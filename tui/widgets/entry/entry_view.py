@@ -1,11 +1,14 @@
 """Everything about one entry, top to bottom: headword, definitions, words, example, sources.
 
-The same widget serves the entry screen (links focusable, snippet buttons) and the preview
-beside the results on wide terminals (read-only, links only clickable).
+The entry screen's view: links focus with Tab, the example scrolls sideways and has buttons.
+The preview beside the results draws the same parts as plain styled lines instead
+(:mod:`tui.widgets.search.entry_preview`), with :func:`meta_content` and :func:`headword_ja`
+from here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -35,6 +38,31 @@ def sources_content(sources: list[Source]) -> Content:
     return Content("\n").join(lines)
 
 
+def meta_content(entry: Entry, style_of: Callable[[str], Style]) -> Content:
+    """The meta line: the kind as a badge, the API name, the first version, the id, each
+    styled by ``style_of`` its component class (``entry-meta--kind`` …)."""
+    parts: list[tuple[str, str]] = [(f" {entry.kind.value} ", "entry-meta--kind")]
+    if entry.api and entry.api != entry.term.en:
+        parts.append((entry.api, "entry-meta--api"))
+    if entry.since:
+        parts.append((f"since torch {entry.since}", "entry-meta--since"))
+    parts.append((f"id {entry.id}", "entry-meta--id"))
+    pieces: list[str | tuple[str, Style]] = []
+    for index, (text, component) in enumerate(parts):
+        if index:
+            pieces.append("  ")
+        pieces.append((text, style_of(component)))
+    return Content.assemble(*pieces)
+
+
+def headword_ja(entry: Entry) -> str:
+    """The Japanese headword, with its reading when that differs: ``自動微分（じどうびぶん）``."""
+    term = entry.term
+    if not term.reading or term.reading == term.ja:
+        return term.ja
+    return f"{term.ja}（{term.reading}）"
+
+
 class EntryMeta(Widget):
     """One line: the kind as a badge, the API name, the first torch version, the id.
 
@@ -59,19 +87,7 @@ class EntryMeta(Widget):
         self.entry = entry
 
     def render(self) -> Content:
-        entry = self.entry
-        parts: list[tuple[str, str]] = [(f" {entry.kind.value} ", "entry-meta--kind")]
-        if entry.api and entry.api != entry.term.en:
-            parts.append((entry.api, "entry-meta--api"))
-        if entry.since:
-            parts.append((f"since torch {entry.since}", "entry-meta--since"))
-        parts.append((f"id {entry.id}", "entry-meta--id"))
-        pieces: list[str | tuple[str, Style]] = []
-        for index, (text, component) in enumerate(parts):
-            if index:
-                pieces.append("  ")
-            pieces.append((text, part_style(self, component)))
-        return Content.assemble(*pieces)
+        return meta_content(self.entry, lambda component: part_style(self, component))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -88,13 +104,11 @@ class EntryView(VerticalScroll):
         lookup: TermLookup,
         entry: Entry | None = None,
         *,
-        interactive: bool = True,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self._lookup = lookup
-        self._interactive = interactive
         self.set_reactive(EntryView.entry, entry)
 
     def compose(self) -> ComposeResult:
@@ -105,12 +119,7 @@ class EntryView(VerticalScroll):
         term = entry.term
         with Vertical(id="entry-head"):
             yield Static(term.en, markup=False, id="headword")
-            ja = (
-                term.ja
-                if not term.reading or term.reading == term.ja
-                else (f"{term.ja}（{term.reading}）")
-            )
-            yield Static(ja, markup=False, id="headword-ja")
+            yield Static(headword_ja(entry), markup=False, id="headword-ja")
             yield EntryMeta(entry, id="entry-meta")
             if entry.aliases:
                 yield Static("also: " + ", ".join(entry.aliases), markup=False, id="entry-aliases")
@@ -118,7 +127,7 @@ class EntryView(VerticalScroll):
             yield Label("Definition 定義", classes="section-title")
             yield Paragraph(entry.definition.en, classes="definition -en")
             yield Paragraph(tidy_japanese(entry.definition.ja), classes="definition -ja")
-        groups = relation_groups(entry, self._lookup, links_focusable=self._interactive)
+        groups = relation_groups(entry, self._lookup)
         if groups:
             with Vertical(classes="entry-section", id="relations"):
                 yield from groups
@@ -130,11 +139,10 @@ class EntryView(VerticalScroll):
                         highlight(entry.snippet.code.rstrip("\n"), language="python"),
                         id="snippet-code",
                     )
-                if self._interactive:
-                    with Horizontal(id="snippet-actions"):
-                        yield Button("▶ Run  r", id="run-snippet", compact=True)
-                        yield Button("Copy code  y", id="copy-snippet", compact=True)
-                        yield Button("Copy term  c", id="copy-term", compact=True)
+                with Horizontal(id="snippet-actions"):
+                    yield Button("▶ Run  r", id="run-snippet", compact=True)
+                    yield Button("Copy code  y", id="copy-snippet", compact=True)
+                    yield Button("Copy term  c", id="copy-term", compact=True)
         if entry.sources:
             with Vertical(classes="entry-section", id="sources"):
                 yield Label("Sources 出典", classes="section-title")

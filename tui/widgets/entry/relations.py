@@ -7,7 +7,8 @@ without a link are plain text, so the reader can tell at a glance which ones lea
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from textual import events
 from textual.app import ComposeResult
@@ -49,15 +50,49 @@ def relation_text(item: Relation, lookup: TermLookup) -> str:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class RelationLine:
+    """What a relation group shows, in order: ``words`` (plain words, one per line), a
+    ``link`` to the entry ``ref``, or the ``note`` under the word before it."""
+
+    kind: Literal["words", "link", "note"]
+    text: str
+    ref: str | None = None
+
+
+def relation_lines(items: list[Relation], lookup: TermLookup) -> list[RelationLine]:
+    """The lines of one relation group; plain words in a row share one ``words`` line
+    (one widget on the entry screen: fewer widgets, faster)."""
+    lines: list[RelationLine] = []
+    words: list[str] = []
+    for item in items:
+        text = relation_text(item, lookup)
+        is_link = bool(item.ref) and lookup(item.ref or "") is not None
+        if not is_link and item.note is None:
+            words.append(f"· {text}")
+            continue
+        if words:
+            lines.append(RelationLine("words", "\n".join(words)))
+            words = []
+        if is_link and item.ref:
+            lines.append(RelationLine("link", text, item.ref))
+        else:
+            lines.append(RelationLine("words", f"· {text}"))
+        if item.note is not None:
+            lines.append(RelationLine("note", f"  {item.note.en} / {tidy_japanese(item.note.ja)}"))
+    if words:
+        lines.append(RelationLine("words", "\n".join(words)))
+    return lines
+
+
 class RelationLink(Paragraph, can_focus=True):
     """A related word that opens its entry (Enter or click)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "follow", "Follow link")]
 
-    def __init__(self, text: str, ref: str, *, focusable: bool = True) -> None:
+    def __init__(self, text: str, ref: str) -> None:
         super().__init__(f"→ {text}", hanging=2, by_words=True, classes="relation-link")
         self.ref = ref
-        self.can_focus = focusable
         self.tooltip = f"Open {ref}"
 
     def action_follow(self) -> None:
@@ -77,44 +112,25 @@ class RelationGroup(Vertical):
         field_name: str,
         items: list[Relation],
         lookup: TermLookup,
-        *,
-        links_focusable: bool = True,
     ) -> None:
         super().__init__(classes=f"relation-group -{field_name}")
         self.field_name = field_name
         self._items = items
         self._lookup = lookup
-        self._links_focusable = links_focusable
 
     def compose(self) -> ComposeResult:
         yield Label(RELATION_TITLES[self.field_name], classes="section-title")
-        words: list[str] = []  # plain words in a row share one widget: fewer widgets, faster
-        for item in self._items:
-            text = relation_text(item, self._lookup)
-            is_link = bool(item.ref) and self._lookup(item.ref or "") is not None
-            if not is_link and item.note is None:
-                words.append(f"· {text}")
-                continue
-            if words:
-                yield Paragraph("\n".join(words), hanging=2, by_words=True, classes="relation-word")
-                words = []
-            if is_link and item.ref:
-                yield RelationLink(text, item.ref, focusable=self._links_focusable)
+        for line in relation_lines(self._items, self._lookup):
+            if line.ref is not None:
+                yield RelationLink(line.text, line.ref)
+            elif line.kind == "note":
+                yield Paragraph(line.text, hanging=2, classes="relation-note")
             else:
-                yield Paragraph(f"· {text}", hanging=2, by_words=True, classes="relation-word")
-            if item.note is not None:
-                note = f"  {item.note.en} / {tidy_japanese(item.note.ja)}"
-                yield Paragraph(note, hanging=2, classes="relation-note")
-        if words:
-            yield Paragraph("\n".join(words), hanging=2, by_words=True, classes="relation-word")
+                yield Paragraph(line.text, hanging=2, by_words=True, classes="relation-word")
 
 
-def relation_groups(
-    entry: Entry, lookup: TermLookup, *, links_focusable: bool = True
-) -> list[RelationGroup]:
+def relation_groups(entry: Entry, lookup: TermLookup) -> list[RelationGroup]:
     """A group per non-empty relation list of ``entry``, in display order."""
     return [
-        RelationGroup(name, items, lookup, links_focusable=links_focusable)
-        for name, items in entry.relations().items()
-        if items
+        RelationGroup(name, items, lookup) for name, items in entry.relations().items() if items
     ]

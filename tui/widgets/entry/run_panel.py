@@ -101,6 +101,12 @@ class RunPanel(Vertical):
         self._timer = self.set_interval(FLUSH_INTERVAL_S, self._flush)
         self._run(entry)
 
+    def reset(self) -> None:
+        """Ready for another entry: any run stopped, the panel hidden and empty."""
+        self.cancel()
+        self.display = False
+        self.log_widget.clear()
+
     def cancel(self) -> None:
         """Stop the run (it reports back as cancelled); safe to call at any time."""
         if self.running:

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
 
-from textual.content import Content
+from textual.color import Color
+from textual.content import Content, Span
 from textual.style import Style
+from textual.visual import Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from glossary.search.types import SearchHit, Signal
 from tui.widgets.parts import part_style
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+    from textual.strip import Strip
+    from textual.visual import RenderOptions
 
 # How each signal reads in the "why it matched" column: short, and the same in both languages.
 SIGNAL_LABELS: dict[Signal, str] = {
@@ -51,6 +58,69 @@ def why_matched(hit: SearchHit) -> str:
     return " · ".join(parts)
 
 
+MIN_CONTRAST = 3.0
+"""Least contrast ratio (WCAG's, 1–21) of a part's colour on its row: WCAG's minimum for
+large or bold text."""
+
+
+def _luminance(color: Color) -> float:
+    """WCAG relative luminance of an opaque colour."""
+
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(color.r) + 0.7152 * linear(color.g) + 0.0722 * linear(color.b)
+
+
+def contrast(foreground: Color, background: Color) -> float:
+    """WCAG contrast ratio of ``foreground`` (blended over ``background``) on ``background``."""
+    lighter, darker = sorted(
+        (_luminance(background + foreground), _luminance(background)), reverse=True
+    )
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+class LegibleRow(Visual):
+    """A row's text, whose coloured parts give way to the row's own colour where they would
+    be hard to read on its background.
+
+    The parts are coloured for the list's background. The cursor row has a background of its
+    own, a strong one when the list has the focus, on which some parts could hardly be read
+    (dark grey on dark blue in the light theme, grey-blue on blue in the dark one).
+    """
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+
+    def _on(self, style: Style) -> Content:
+        background, foreground = style.background, style.foreground
+        if background is None or foreground is None:
+            return self.content
+        spans = []
+        for span in self.content.spans:
+            part = span.style
+            if (
+                isinstance(part, Style)
+                and part.foreground is not None
+                and contrast(part.foreground, background) < MIN_CONTRAST
+            ):
+                part = replace(part, foreground=foreground)
+            spans.append(Span(span.start, span.end, part))
+        return Content(self.content.plain, spans)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self._on(style).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content.get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.content.get_height(rules, width)
+
+
 @dataclass(frozen=True, slots=True)
 class ResultRow:
     """What one row shows: the hit and the one-line definition chosen for it."""
@@ -77,6 +147,7 @@ class ResultsList(OptionList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._rows: list[ResultRow] = []
+        self._part_styles: tuple[Style, ...] = ()
 
     @property
     def rows(self) -> list[ResultRow]:
@@ -94,18 +165,30 @@ class ResultsList(OptionList):
         same entry if it is still listed (the same query again, say with semantic hits)."""
         keep = self.highlighted_id if keep_cursor else None
         self._rows = list(rows)
+        self._part_styles = tuple(part_style(self, part) for part in sorted(self.COMPONENT_CLASSES))
         self.set_options(Option(self._prompt(row), id=row.hit.id) for row in self._rows)
         ids = [row.hit.id for row in self._rows]
         if ids:
             self.highlighted = ids.index(keep) if keep in ids else 0
 
     def notify_style_update(self) -> None:
-        """Re-render the rows with the new styles (a theme switch, a change of focus)."""
+        """Restyle the rows once the parts have their new styles (Textual restyles the
+        parts just after calling this)."""
         super().notify_style_update()
+        if self._rows:
+            self.call_next(self._restyle_rows)
+
+    def _restyle_rows(self) -> None:
+        """Build the rows again if their parts' styles changed (a theme switch; not a change
+        of focus, which restyles the list but not the parts)."""
+        styles = tuple(part_style(self, part) for part in sorted(self.COMPONENT_CLASSES))
+        if styles == self._part_styles:
+            return
+        self._part_styles = styles
         for index, row in enumerate(self._rows):
             self.replace_option_prompt_at_index(index, self._prompt(row))
 
-    def _prompt(self, row: ResultRow) -> Content:
+    def _prompt(self, row: ResultRow) -> LegibleRow:
         hit = row.hit
         head: list[tuple[str, Style] | str] = [
             (hit.term_en, part_style(self, "results--term")),
@@ -117,4 +200,4 @@ class ResultsList(OptionList):
         if why:
             head += ["  ", (why, part_style(self, "results--why"))]
         body = Content.styled(row.definition or " ", part_style(self, "results--definition"))
-        return Content.assemble(*head, "\n", body)
+        return LegibleRow(Content.assemble(*head, "\n", body))

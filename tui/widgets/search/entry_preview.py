@@ -1,0 +1,231 @@
+"""The preview beside the results on a wide terminal: the highlighted entry, read-only.
+
+The preview follows the results cursor, so it changes on every move. It is one widget that
+draws the whole entry as styled lines, rather than the entry screen's tree of some thirty
+widgets (focusable links, buttons, a scrolling code block): mounting, laying out and
+restyling that tree took tens of milliseconds at each move and at each theme switch. The
+parts take their styles from ``app.tcss`` through component classes, like the entry screen's
+widgets, so both look alike in either theme. Clicking a related word that has an entry
+opens it, as on the entry screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar, Literal
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.geometry import Size
+from textual.highlight import highlight
+from textual.style import Style
+from textual.widget import Widget
+
+from glossary.schema import Entry
+from tui.format import tidy_japanese
+from tui.messages import OpenEntry
+from tui.widgets.entry.entry_view import headword_ja, meta_content
+from tui.widgets.entry.relations import RELATION_TITLES, TermLookup, relation_lines
+from tui.widgets.paragraph import wrapped_lines
+from tui.widgets.parts import part_style
+
+EMPTY = "Nothing selected."
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph of the preview.
+
+    ``kind`` is ``text`` (``text`` wrapped to the width, styled as ``component``), ``meta``
+    (the entry's meta line) or ``code`` (the snippet, highlighted, one line per line of code).
+    ``gap`` puts a blank line before it; ``ref`` is the entry a click on it opens; ``url``
+    makes it a terminal hyperlink.
+    """
+
+    kind: Literal["text", "meta", "code"]
+    text: str = ""
+    component: str = ""
+    gap: bool = False
+    hanging: int = 0
+    by_words: bool = False
+    ref: str | None = None
+    url: str | None = None
+
+
+def entry_blocks(entry: Entry, lookup: TermLookup) -> list[Block]:
+    """The paragraphs of ``entry``, top to bottom, as the entry screen shows them."""
+    blocks = [
+        Block("text", entry.term.en, "entry-text--headword", gap=True),
+        Block("text", headword_ja(entry), "entry-text--headword-ja"),
+        Block("meta", gap=True),
+    ]
+    if entry.aliases:
+        aliases = "also: " + ", ".join(entry.aliases)
+        blocks.append(Block("text", aliases, "entry-text--aliases", by_words=True))
+    blocks += [
+        Block("text", "Definition 定義", "entry-text--title", gap=True),
+        Block("text", entry.definition.en, "entry-text--definition"),
+        Block("text", tidy_japanese(entry.definition.ja), "entry-text--definition", gap=True),
+    ]
+    for name, items in entry.relations().items():
+        if not items:
+            continue
+        blocks.append(Block("text", RELATION_TITLES[name], "entry-text--title", gap=True))
+        for line in relation_lines(items, lookup):
+            text = f"→ {line.text}" if line.kind == "link" else line.text
+            component = f"entry-text--{'word' if line.kind == 'words' else line.kind}"
+            by_words = line.kind != "note"
+            block = Block("text", text, component, hanging=2, by_words=by_words, ref=line.ref)
+            blocks.append(block)
+    if entry.snippet is not None:
+        blocks.append(Block("text", "Example 例", "entry-text--title", gap=True))
+        blocks.append(Block("code", component="entry-text--code"))
+    if entry.sources:
+        blocks.append(Block("text", "Sources 出典", "entry-text--title", gap=True))
+        for source in entry.sources:
+            text = f"· {source.title}"
+            blocks.append(
+                Block("text", text, "entry-text--source", hanging=2, by_words=True, url=source.url)
+            )
+    return blocks
+
+
+class EntryText(Widget):
+    """An entry drawn as lines of styled text, wrapped to the widget's width."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "entry-text--headword",
+        "entry-text--headword-ja",
+        "entry-text--aliases",
+        "entry-text--title",
+        "entry-text--definition",
+        "entry-text--word",
+        "entry-text--link",
+        "entry-text--note",
+        "entry-text--code",
+        "entry-text--source",
+        "entry-meta--kind",
+        "entry-meta--api",
+        "entry-meta--since",
+        "entry-meta--id",
+    }
+
+    def __init__(self, lookup: TermLookup, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lookup = lookup
+        self._entry: Entry | None = None
+        self._blocks: list[Block] = [Block("text", EMPTY, "entry-text--aliases", gap=True)]
+        self._lines: tuple[int, list[Content], list[str | None]] | None = None
+        self._styles: dict[str, Style] = {}
+
+    @property
+    def entry(self) -> Entry | None:
+        """The entry on show."""
+        return self._entry
+
+    def show(self, entry: Entry | None) -> None:
+        """Show ``entry`` (``None``: say that nothing is selected)."""
+        self._entry = entry
+        self.__dict__.pop("_code_lines", None)
+        if entry is None:
+            self._blocks = [Block("text", EMPTY, "entry-text--aliases", gap=True)]
+        else:
+            self._blocks = entry_blocks(entry, self._lookup)
+        self._lines = None
+        self.refresh(layout=True)
+
+    def _style(self, component: str) -> Style:
+        style = self._styles.get(component)
+        if style is None:
+            style = self._styles[component] = part_style(self, component)
+        return style
+
+    @cached_property
+    def _code_lines(self) -> list[Content]:
+        """The snippet, highlighted once per entry (its colours are theme variables, looked
+        up when drawn, so a theme switch needs no new highlighting)."""
+        if self._entry is None or self._entry.snippet is None:
+            return []
+        code = self._entry.snippet.code.rstrip("\n")
+        return highlight(code, language="python").split("\n", allow_blank=True)
+
+    def _block_lines(self, block: Block, width: int) -> list[Content]:
+        if block.kind == "meta" and self._entry is not None:
+            return [meta_content(self._entry, self._style).truncate(width, ellipsis=True)]
+        style = self._style(block.component)
+        if block.kind == "code":
+            pad = Content(" ")
+            return [
+                Content.assemble(pad, line.truncate(width - 2, ellipsis=True), pad)
+                .pad_right(max(width - 2 - line.cell_length, 0))
+                .stylize_before(style)
+                for line in self._code_lines
+            ]
+        if block.url:
+            style = style + Style(link=block.url)
+        return [
+            Content.styled(line, style)
+            for line in wrapped_lines(block.text, width, block.hanging, block.by_words)
+        ]
+
+    def lines(self, width: int) -> tuple[list[Content], list[str | None]]:
+        """The lines at ``width`` cells, and for each the entry a click there opens."""
+        if self._lines is None or self._lines[0] != width:
+            lines: list[Content] = []
+            refs: list[str | None] = []
+            for block in self._blocks:
+                if block.gap:
+                    lines.append(Content(""))
+                    refs.append(None)
+                block_lines = self._block_lines(block, max(width, 4))
+                lines += block_lines
+                refs += [block.ref] * len(block_lines)
+            self._lines = (width, lines, refs)
+        return self._lines[1], self._lines[2]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width)[0])
+
+    def render(self) -> Content:
+        return Content("\n").join(self.lines(self.content_size.width)[0])
+
+    def notify_style_update(self) -> None:
+        """Styles changed (a theme switch): style the lines again."""
+        super().notify_style_update()
+        self._lines = None
+        self._styles.clear()
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        _, refs = self.lines(self.content_size.width)
+        ref = refs[offset.y] if 0 <= offset.y < len(refs) else None
+        if ref is not None:
+            event.stop()
+            self.post_message(OpenEntry(ref))
+
+
+class EntryPreview(VerticalScroll):
+    """Scrolls an :class:`EntryText`; set :attr:`entry` to show another (or ``None``)."""
+
+    def __init__(self, lookup: TermLookup, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = EntryText(lookup, id="preview-text")
+
+    def compose(self) -> ComposeResult:
+        yield self._text
+
+    @property
+    def entry(self) -> Entry | None:
+        """The entry on show."""
+        return self._text.entry
+
+    @entry.setter
+    def entry(self, entry: Entry | None) -> None:
+        self._text.show(entry)
+        self.scroll_home(animate=False)
