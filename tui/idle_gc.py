@@ -1,26 +1,24 @@
-"""Garbage collection in the pauses between keystrokes, in small steps.
+"""Full garbage collections in the pauses between keystrokes, not in the middle of one.
 
 CPython's cyclic collector runs a full pass (its oldest generation) whenever enough objects
-have survived the younger passes, and a full pass visits every tracked object. A Textual app
-keeps a hundred thousand or more alive (every rendered line caches its pieces) and makes
-many short-lived cycles (each restyle builds and drops a few helper nodes per widget), so the
-full pass came every few seconds of use and held the GIL for 50–150 ms on a small machine, at
-whatever moment: the key being handled waited, and so did the worker threads. Measured with
-``bench/bench_tui.py``, those passes were the largest blocks left after the UI's own work.
+have survived the younger passes, and a full pass visits every tracked object that is not
+frozen. A Textual app keeps a hundred thousand or so alive (every rendered line caches its
+pieces) and makes many short-lived cycles (each restyle builds and drops helper nodes), so a
+full pass comes every few seconds of use and holds the GIL for 50–100 ms on a small machine,
+at whatever moment: the key being handled waits, and so do the worker threads.
 
-:class:`QuietCollector` turns CPython's automatic full passes off and runs its own, in two
-kinds:
+:class:`QuietCollector` turns CPython's automatic full passes off and runs them itself, as
+often as CPython would (``due_after`` passes of the middle generation), but only once the
+user has paused (no key or mouse input for ``quiet_s``); a pass that has waited
+``longest_s`` for a pause runs anyway, so memory stays bounded however continuously the app
+is used. A pass costs what it cost before; it just no longer lands on a keystroke unless
+the user types in the very moment it runs. The young generations are left to CPython:
+their passes take a millisecond or two.
 
-* a *quick* pass when the user pauses (no key or mouse input for ``quiet_s``): it collects,
-  then freezes (``gc.freeze``) what survived, so the next pass only visits what was made
-  since. Typically a few milliseconds.
-* a *deep* pass, for the cycles that died after they were frozen (a closed dialog's widgets,
-  a replaced entry view's): it unfreezes everything and collects it all, as slow as
-  CPython's own full pass or slower. It waits until ``deep_after_objects`` have been frozen
-  since the last one and the user has not touched a key for ``deep_quiet_s``; only past
-  ``deep_forced_objects`` (memory first) does it run without that pause.
-
-The young generations are left to CPython: their passes take a millisecond or two.
+Freezing the survivors after each pass (``gc.freeze``) would make the passes short, and was
+tried: the app's widgets die in cycles (a closed palette, a replaced entry view), frozen
+cycles are never collected, and the occasional pass that unfreezes everything to collect
+them took a second or more.
 """
 
 from __future__ import annotations
@@ -38,28 +36,23 @@ class QuietCollector:
     Call :meth:`activity` on user input and :meth:`tick` from a timer on the UI thread.
 
     Args:
-        quiet_s: pause in input before a quick pass.
-        deep_quiet_s: pause in input before a deep pass.
-        deep_after_objects: objects frozen since the last deep pass that make one due.
-        deep_forced_objects: objects frozen since the last deep pass that make it run now.
+        quiet_s: pause in input before a due pass runs.
+        due_after: passes of the middle generation that make a full pass due (CPython's own
+            setting when ``None``).
+        longest_s: the longest a due pass waits for a pause.
     """
 
     def __init__(
-        self,
-        quiet_s: float = 0.3,
-        deep_quiet_s: float = 3.0,
-        deep_after_objects: int = 100_000,
-        deep_forced_objects: int = 2_000_000,
+        self, quiet_s: float = 0.5, due_after: int | None = None, longest_s: float = 30.0
     ) -> None:
         self.quiet_s = quiet_s
-        self.deep_quiet_s = deep_quiet_s
-        self.deep_after_objects = deep_after_objects
-        self.deep_forced_objects = deep_forced_objects
+        self.due_after = due_after or gc.get_threshold()[2]
+        self.longest_s = longest_s
         self._saved_threshold: tuple[int, int, int] | None = None
         self._last_input = monotonic()
-        self._frozen_since_deep = 0
-        self.quick_passes = 0
-        self.deep_passes = 0
+        self._due_since: float | None = None
+        self.passes = 0
+        """Full passes run so far."""
 
     def start(self) -> None:
         """Take over the full passes (CPython keeps the young generations)."""
@@ -69,34 +62,23 @@ class QuietCollector:
             gc.set_threshold(young, middle, NO_AUTOMATIC_FULL_PASS)
 
     def stop(self) -> None:
-        """Give the full passes back to CPython, with its thresholds as they were, and
-        unfreeze what this collector froze (it may be garbage once the app has closed)."""
+        """Give the full passes back to CPython, with its thresholds as they were."""
         if self._saved_threshold is not None:
             gc.set_threshold(*self._saved_threshold)
             self._saved_threshold = None
-            gc.unfreeze()
 
     def activity(self) -> None:
         """The user pressed a key or used the mouse."""
         self._last_input = monotonic()
 
     def tick(self) -> None:
-        """Run the pass that is due, if the user has paused long enough for it."""
-        if self._saved_threshold is None:
+        """Run a full pass if one is due and the user has paused (or it has waited long)."""
+        if self._saved_threshold is None or gc.get_count()[2] < self.due_after:
             return
-        quiet = monotonic() - self._last_input
-        if self._frozen_since_deep >= self.deep_forced_objects or (
-            self._frozen_since_deep >= self.deep_after_objects and quiet >= self.deep_quiet_s
-        ):
-            gc.unfreeze()
+        now = monotonic()
+        if self._due_since is None:
+            self._due_since = now
+        if now - self._last_input >= self.quiet_s or now - self._due_since >= self.longest_s:
             gc.collect()
-            gc.freeze()
-            self._frozen_since_deep = 0
-            self.deep_passes += 1
-        elif gc.get_count()[2] >= 1 and quiet >= self.quiet_s:
-            gc.collect()
-            # After a full pass every survivor is in the oldest generation; counting them
-            # costs about what the pass did (gc.get_freeze_count walks every frozen object).
-            self._frozen_since_deep += len(gc.get_objects(generation=2))
-            gc.freeze()
-            self.quick_passes += 1
+            self._due_since = None
+            self.passes += 1

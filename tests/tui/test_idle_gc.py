@@ -19,14 +19,14 @@ class Cycle:
 
 @pytest.fixture
 def collector() -> Iterator[QuietCollector]:
-    collector = QuietCollector(quiet_s=0.0, deep_quiet_s=0.0, deep_after_objects=10**9)
+    collector = QuietCollector(quiet_s=60.0, due_after=1, longest_s=600.0)
     collector.start()
     yield collector
     collector.stop()
 
 
-def young_pass_promotes() -> None:
-    """Make a full pass due, as a young pass that promotes survivors would."""
+def make_a_full_pass_due() -> None:
+    """A pass of the middle generation, as CPython makes after enough allocations."""
     gc.collect(1)
 
 
@@ -39,32 +39,33 @@ def test_start_turns_automatic_full_passes_off_and_stop_restores_them() -> None:
     assert gc.get_threshold() == before
 
 
-def test_no_pass_while_the_user_types(collector: QuietCollector) -> None:
-    collector.quiet_s = 60.0
+def test_a_due_pass_waits_while_the_user_types(collector: QuietCollector) -> None:
     collector.activity()
-    young_pass_promotes()
+    make_a_full_pass_due()
     collector.tick()
-    assert collector.quick_passes == 0
+    assert collector.passes == 0
 
 
-def test_a_quick_pass_collects_then_freezes(collector: QuietCollector) -> None:
-    young_pass_promotes()
+def test_a_due_pass_runs_in_a_pause_and_frees_cycles(collector: QuietCollector) -> None:
+    cycles = [Cycle() for _ in range(100)]
+    make_a_full_pass_due()  # the cycles move to the oldest generation
+    del cycles
+    collector.quiet_s = 0.0
     collector.tick()
-    assert collector.quick_passes == 1
-    assert gc.get_count()[2] == 0
-    assert gc.get_freeze_count() > 0
+    assert collector.passes == 1
+    assert not any(isinstance(o, Cycle) for o in gc.get_objects())
 
 
-def test_a_deep_pass_frees_cycles_that_died_after_they_were_frozen(
-    collector: QuietCollector,
-) -> None:
-    cycles = [Cycle() for _ in range(1000)]
-    young_pass_promotes()
-    collector.tick()  # quick pass: the live cycles are frozen
-    assert collector.quick_passes == 1
-    frozen = gc.get_freeze_count()
-    del cycles  # now garbage, but frozen: no quick pass can free them
-    collector.deep_after_objects = 1
+def test_a_due_pass_runs_anyway_when_there_is_no_pause(collector: QuietCollector) -> None:
+    collector.activity()
+    make_a_full_pass_due()
+    collector.longest_s = 0.0
     collector.tick()
-    assert collector.deep_passes == 1
-    assert gc.get_freeze_count() < frozen - 900
+    assert collector.passes == 1
+
+
+def test_nothing_runs_when_no_pass_is_due(collector: QuietCollector) -> None:
+    gc.collect()
+    collector.quiet_s = 0.0
+    collector.tick()
+    assert collector.passes == 0

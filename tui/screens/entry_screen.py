@@ -19,12 +19,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header
+from textual.widgets import Button, Header
 
 from tui.engine import snippet_is_trusted
 from tui.screens.dialogs import ConfirmRunScreen
 from tui.widgets.entry.entry_view import EntryView
 from tui.widgets.entry.run_panel import RunPanel
+from tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from glossary.schema import Entry, Term
@@ -68,7 +69,7 @@ class EntryScreen(Screen[None]):
         run_panel = RunPanel(self.gloss_app.start_snippet, id="run-panel")
         run_panel.display = False
         yield run_panel
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.run_panel, "running", self._on_running_changed, init=False)

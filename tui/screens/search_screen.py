@@ -17,13 +17,14 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import Header, Input, OptionList, Select, Static
 
 from glossary.errors import GlossaryError
 from glossary.schema import has_japanese
 from glossary.search.types import Mode
 from tui.format import definition_line
 from tui.messages import OpenEntry, SearchFinished
+from tui.widgets.footer import KeyFooter
 from tui.widgets.search.entry_preview import EntryPreview
 from tui.widgets.search.filter_bar import ANY, FilterBar
 from tui.widgets.search.results_list import ResultRow, ResultsList
@@ -95,7 +96,7 @@ class SearchScreen(Screen[None]):
                 yield ResultsList(id="results")
                 yield Static(HINT, id="results-hint", markup=False)
             yield EntryPreview(self._lookup_term, id="preview")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         app = self.gloss_app
