@@ -40,7 +40,9 @@ class LeanBert:
         self.config = weights.config
         self.device = torch.device(device)
         self.pooling = pooling
-        self._weights = weights
+        # On CPU the memory-mapped word table is read row by row; on a GPU it is copied whole,
+        # and the host arrays are not kept.
+        self._host: BertWeights | None = weights if self.device.type == "cpu" else None
         self._words_dev: torch.Tensor | None = None
         if self.device.type != "cpu":
             words = as_float32(np.asarray(weights.words), weights.words_dtype)
@@ -57,16 +59,12 @@ class LeanBert:
             for layer in weights.layers
         ]
 
-    @property
-    def weights(self) -> BertWeights:
-        """The checkpoint as read from disk (numpy arrays)."""
-        return self._weights
-
     def _embed_tokens(self, ids: np.ndarray) -> torch.Tensor:
         """Word-embedding rows for ``ids`` (``int64[B, L]``) as float32 on the device."""
-        if self._words_dev is not None:
+        if self._host is None:
+            assert self._words_dev is not None
             return self._words_dev[torch.from_numpy(ids).to(self.device)]
-        return torch.from_numpy(self._weights.word_rows(ids))
+        return torch.from_numpy(self._host.word_rows(ids))
 
     def pooled(self, batch: list[list[int]]) -> np.ndarray:
         """One pooled vector per token-id sequence (special tokens included), ``float32[B, H]``."""
