@@ -1,9 +1,15 @@
 """The torchgloss terminal browser: the App, its state, and the slow work it runs in workers.
 
 State that several screens show (the engine, whether semantic search has loaded, the
-language and kind filters) lives here as reactives; screens watch it. Opening the engine,
-loading the embedding model and rebuilding indexes run in worker threads, so the UI draws
-and answers keys from the first frame; the search screen says what is still loading.
+language and kind filters) lives here as reactives; screens watch it. Opening the engine
+and loading the embedding model run in worker threads, rebuilding the indexes in a child
+process (:mod:`tui.rebuild`), so the UI draws and answers keys from the first frame; the
+search screen says what is still loading.
+
+Keeping every action under a tenth of a second (``bench/bench_tui.py`` measures it) shapes
+a few choices here: the results and the entry screen are two modes, never stacked, so a
+theme switch restyles one screen; full garbage collections wait for a pause in typing
+(:mod:`tui.idle_gc`); each theme's CSS is parsed once (:mod:`tui.stylesheet`).
 """
 
 from __future__ import annotations
