@@ -184,6 +184,8 @@ class Bench:
         self.heartbeat = heartbeat
         self.sampler = sampler
         self.results: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        self.failures: Counter[str] = Counter()
+        """Scenarios that got stuck (an action whose result never came), by name."""
 
     async def wait_for(self, condition: Callable[[], object], timeout: float = 30.0) -> None:
         """Let the app run until ``condition()`` holds."""
@@ -192,7 +194,10 @@ class Bench:
             if not self.app.is_running:
                 raise RuntimeError("the app has stopped")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"timed out waiting for {condition.__qualname__}")
+                raise TimeoutError(
+                    f"timed out waiting for {condition.__qualname__} "
+                    f"(screen {self.app.screen!r}, focus {self.app.focused!r})"
+                )
             await asyncio.sleep(0.01)
 
     @asynccontextmanager
@@ -276,15 +281,27 @@ class Bench:
         await self.wait_for(lambda: self.on(EntryScreen))
         panel = self.app.screen.run_panel
         async with self.measure("run snippet to the end (r)"):
-            await self.pilot.press("r")
-            await self.wait_for(lambda: panel.running)
+            await self.start_run(panel)
             await self.wait_for(lambda: not panel.running, timeout=120)
-        await self.pilot.press("r")
-        await self.wait_for(lambda: panel.running)
+        await self.start_run(panel)
         await asyncio.sleep(0.3)
         async with self.measure("cancel a run (x)"):
             await self.pilot.press("x")
             await self.wait_for(lambda: not panel.running, timeout=30)
+
+    async def start_run(self, panel: Any) -> None:
+        """Press ``r`` and wait until the run has started (it may have ended already: the
+        pilot's key press waits for the screen to settle, and a short run can end first)."""
+        before = panel.runs_started
+        await self.pilot.press("r")
+        try:
+            await self.wait_for(lambda: panel.runs_started > before)
+        except TimeoutError as exc:
+            status = panel.query_one("#run-status").render()
+            entry = getattr(self.app.screen, "entry", None)
+            raise TimeoutError(
+                f"{exc}; run status {str(status)!r}, entry {getattr(entry, 'id', None)!r}"
+            ) from None
 
     async def help_screen(self) -> None:
         """Open and close help from the search screen and from an entry."""
@@ -405,9 +422,20 @@ async def run_scenario(bench: Bench, scenario: str) -> None:
     await bench.home()
 
 
+async def run_scenario_or_report(bench: Bench, scenario: str) -> None:
+    """:func:`run_scenario`; one that gets stuck is reported (and counted in the table as a
+    failure) and the bench goes on from the search screen."""
+    try:
+        await run_scenario(bench, scenario)
+    except TimeoutError as exc:
+        print(f"  {scenario}: {exc}", flush=True)
+        bench.failures[scenario] += 1
+        await bench.home()
+
+
 async def drive(
     repeat: int, scenarios: list[str], sampler_threshold: float | None
-) -> tuple[dict[str, list[tuple[float, float]]], StallSampler | None]:
+) -> tuple[dict[str, list[tuple[float, float]]], Counter[str], StallSampler | None]:
     """Start the app, wait for the model, run the scenarios ``repeat`` times."""
     app = bench_app_class()(load_semantic=True)
     heartbeat = Heartbeat()
@@ -426,13 +454,13 @@ async def drive(
             print(f"repetition {index + 1}/{repeat}", flush=True)
             for scenario in scenarios:
                 if scenario != "rebuild":
-                    await run_scenario(bench, scenario)
+                    await run_scenario_or_report(bench, scenario)
         if "rebuild" in scenarios:
             await bench.rebuild()
         beat.cancel()
     if sampler is not None:
         sampler.stopped.set()
-    return bench.results, sampler
+    return bench.results, bench.failures, sampler
 
 
 def print_table(results: dict[str, list[tuple[float, float]]]) -> None:
@@ -480,10 +508,12 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown groups: {', '.join(sorted(unknown))}")
     threshold = args.why / 1000 if args.why is not None else None
-    results, sampler = asyncio.run(drive(args.repeat, scenarios, threshold))
+    results, failures, sampler = asyncio.run(drive(args.repeat, scenarios, threshold))
     if sampler is not None:
         sampler.report()
     print_table(results)
+    for scenario, count in failures.items():
+        print(f"stuck: {scenario} {count}× (see above)")
 
 
 if __name__ == "__main__":

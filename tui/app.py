@@ -145,8 +145,11 @@ class GlossaryApp(App[None]):
         self._collector.stop()
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+        back = isinstance(event, events.AppFocus)
+        if back or (isinstance(event, events.InputEvent) and not event.is_forwarded):
             self._collector.activity()
+        elif isinstance(event, events.AppBlur):
+            self._collector.away()
         await super().on_event(event)
 
     # -- engine and model ---------------------------------------------------------------

@@ -63,6 +63,8 @@ async def test_entry_shows_every_part(lexical_engine: LexicalEngine) -> None:
             "勾配（こうばい）",
             "Example 例",
             "dy/dx",
+            "Asked as 聞き方",
+            "“微分を自動で計算したい”",
             "Sources 出典",
         ):
             assert part in text, part

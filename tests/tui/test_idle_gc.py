@@ -19,10 +19,20 @@ class Cycle:
 
 @pytest.fixture
 def collector() -> Iterator[QuietCollector]:
-    collector = QuietCollector(quiet_s=60.0, due_after=1, longest_s=600.0)
+    collector = QuietCollector(due_after=1, deep_quiet_s=600.0, quiet_s=60.0)
+    gc.collect()
     collector.start()
     yield collector
     collector.stop()
+    gc.unfreeze()
+
+
+def live_cycles() -> int:
+    """Cycles the collector has not freed yet (frozen ones included)."""
+    gc.unfreeze()
+    count = sum(isinstance(o, Cycle) for o in gc.get_objects())
+    gc.freeze()
+    return count
 
 
 def make_a_full_pass_due() -> None:
@@ -39,33 +49,88 @@ def test_start_turns_automatic_full_passes_off_and_stop_restores_them() -> None:
     assert gc.get_threshold() == before
 
 
-def test_a_due_pass_waits_while_the_user_types(collector: QuietCollector) -> None:
-    collector.activity()
-    make_a_full_pass_due()
-    collector.tick()
-    assert collector.passes == 0
-
-
-def test_a_due_pass_runs_in_a_pause_and_frees_cycles(collector: QuietCollector) -> None:
+def test_a_due_pass_runs_while_the_user_types_and_frees_cycles(
+    collector: QuietCollector,
+) -> None:
     cycles = [Cycle() for _ in range(100)]
     make_a_full_pass_due()  # the cycles move to the oldest generation
     del cycles
-    collector.quiet_s = 0.0
-    collector.tick()
-    assert collector.passes == 1
-    assert not any(isinstance(o, Cycle) for o in gc.get_objects())
-
-
-def test_a_due_pass_runs_anyway_when_there_is_no_pause(collector: QuietCollector) -> None:
     collector.activity()
-    make_a_full_pass_due()
-    collector.longest_s = 0.0
     collector.tick()
     assert collector.passes == 1
+    assert live_cycles() == 0
 
 
 def test_nothing_runs_when_no_pass_is_due(collector: QuietCollector) -> None:
     gc.collect()
-    collector.quiet_s = 0.0
     collector.tick()
     assert collector.passes == 0
+
+
+def test_a_survivor_pass_freezes_what_it_kept(collector: QuietCollector) -> None:
+    kept = [Cycle() for _ in range(100)]
+    make_a_full_pass_due()
+    collector.tick()
+    assert collector.passes == 1
+    assert not any(isinstance(o, Cycle) for o in gc.get_objects())  # out of later passes
+    assert gc.get_freeze_count() >= len(kept)
+
+
+def test_a_deep_pass_frees_cycles_that_died_frozen(collector: QuietCollector) -> None:
+    cycles = [Cycle() for _ in range(100)]
+    make_a_full_pass_due()
+    collector.tick()  # survivor pass: the cycles are frozen while alive
+    del cycles
+    gc.collect()
+    assert live_cycles() == 100  # a survivor pass cannot free them
+    collector.deep_quiet_s = 0.0
+    collector.tick()
+    assert collector.deep_passes == 1
+    assert collector.frozen_passes == 0
+    assert live_cycles() == 0
+
+
+def test_a_deep_pass_waits_for_a_long_pause(collector: QuietCollector) -> None:
+    make_a_full_pass_due()
+    collector.tick()
+    collector.activity()
+    collector.tick()
+    assert collector.deep_passes == 0
+    collector.deep_quiet_s = 0.0
+    collector.tick()
+    assert collector.deep_passes == 1
+
+
+def test_a_deep_pass_runs_when_the_terminal_loses_focus(collector: QuietCollector) -> None:
+    make_a_full_pass_due()
+    collector.tick()
+    collector.activity()
+    collector.away()
+    collector.tick()
+    assert collector.deep_passes == 1
+
+
+def test_a_deep_pass_takes_a_short_pause_once_much_was_frozen(
+    collector: QuietCollector,
+) -> None:
+    collector.deep_after_objects = 1000
+    make_a_full_pass_due()
+    collector.tick()
+    kept = [Cycle() for _ in range(1000)]
+    make_a_full_pass_due()
+    collector.tick()
+    assert collector.passes == 2
+    assert collector.frozen_since_deep >= len(kept)
+    collector.tick()
+    assert collector.deep_passes == 0  # the user is typing
+    collector.quiet_s = 0.0
+    collector.tick()
+    assert collector.deep_passes == 1
+    assert collector.frozen_since_deep == 0
+
+
+def test_no_deep_pass_when_nothing_was_frozen_since_the_last(collector: QuietCollector) -> None:
+    collector.deep_quiet_s = 0.0
+    collector.away()
+    collector.tick()
+    assert collector.deep_passes == 0

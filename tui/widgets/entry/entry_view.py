@@ -38,6 +38,12 @@ def sources_content(sources: list[Source]) -> Content:
     return Content("\n").join(lines)
 
 
+def asked_as_content(requests: list[str]) -> Content:
+    """One quoted line per request: how people ask for the entry without its name, so a
+    reader sees which words of theirs find it."""
+    return Content("\n").join(Content(f"“{request}”") for request in requests)
+
+
 def meta_content(entry: Entry, style_of: Callable[[str], Style]) -> Content:
     """The meta line: the kind as a badge, the API name, the first version, the id, each
     styled by ``style_of`` its component class (``entry-meta--kind`` …)."""
@@ -143,6 +149,11 @@ class EntryView(VerticalScroll):
                     yield Button("▶ Run  r", id="run-snippet", compact=True)
                     yield Button("Copy code  y", id="copy-snippet", compact=True)
                     yield Button("Copy term  c", id="copy-term", compact=True)
+        requests = entry.asked_as.all()
+        if requests:
+            with Vertical(classes="entry-section", id="asked-as"):
+                yield Label("Asked as 聞き方", classes="section-title")
+                yield Static(asked_as_content(requests), id="asked-as-list")
         if entry.sources:
             with Vertical(classes="entry-section", id="sources"):
                 yield Label("Sources 出典", classes="section-title")

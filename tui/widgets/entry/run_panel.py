@@ -67,6 +67,9 @@ class RunPanel(Vertical):
         self._cancel_requested = False
         self._started = 0.0
         self._timer: Timer | None = None
+        self.runs_started = 0
+        """Runs started here so far: a run can start and end between two looks at
+        :attr:`running`."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="run-header"):
@@ -96,6 +99,7 @@ class RunPanel(Vertical):
             self._handle = None
             self._cancel_requested = False
         self._started = monotonic()
+        self.runs_started += 1
         self.running = True
         self._set_status("running", "Running… 0.0 s")
         self._timer = self.set_interval(FLUSH_INTERVAL_S, self._flush)
