@@ -14,7 +14,6 @@ theme switch restyles one screen; full garbage collections wait for a pause in t
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -189,7 +188,7 @@ class GlossaryApp(App[None]):
 
     def _entries_loaded(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
         self.glossary = glossary
-        gc.freeze()
+        self._collector.freeze_long_lived()
         self._prepare_entry_screen()
         if engine.semantic_ready:
             self.semantic_state = "ready"
@@ -231,9 +230,9 @@ class GlossaryApp(App[None]):
             if event.state is WorkerState.SUCCESS:
                 self.semantic_message = self._semantic_percent = ""
                 self.semantic_state = "ready"
-                # The model brings millions of long-lived objects; keep them out of the
-                # cyclic collector's full passes, which would otherwise stall the UI.
-                gc.freeze()
+                # The model brings many long-lived objects; keep them out of the
+                # cyclic collector's passes, which would otherwise stall the UI.
+                self._collector.freeze_long_lived()
             elif event.state is WorkerState.ERROR:
                 error = worker.error
                 self.semantic_message = (
@@ -413,7 +412,7 @@ class GlossaryApp(App[None]):
         self.glossary = glossary
         # As at start-up: the new indexes and entries live as long as the app; keep their
         # hundreds of thousands of objects out of the collector's passes (tui.idle_gc).
-        gc.freeze()
+        self._collector.freeze_long_lived()
         self.semantic_message = self._semantic_percent = ""
         self.semantic_state = "ready" if engine.semantic_ready else self._previous_semantic_state
         self.notify("Search indexes rebuilt.", title="Index")

@@ -127,6 +127,15 @@ class QuietCollector:
         if gc.get_count()[2] >= self.due_after:
             self._survivor_pass()
 
+    def freeze_long_lived(self) -> None:
+        """Freeze what the app just loaded to keep for good (the glossary, the model, rebuilt
+        indexes): out of every pass from now on, and not counted as growth towards a deep
+        pass, which would find none of it dead."""
+        before = gc.get_freeze_count()
+        gc.freeze()
+        if self._frozen_at_deep is not None:
+            self._frozen_at_deep += gc.get_freeze_count() - before
+
     def _survivor_pass(self) -> None:
         """Collect what is not frozen, then freeze what survived."""
         gc.collect()

@@ -129,6 +129,17 @@ def test_a_deep_pass_takes_a_short_pause_once_much_was_frozen(
     assert collector.frozen_since_deep == 0
 
 
+def test_what_the_app_loads_for_good_is_no_growth(collector: QuietCollector) -> None:
+    make_a_full_pass_due()
+    collector.tick()  # the first survivor pass sets the baseline
+    grown = collector.frozen_since_deep
+    frozen = gc.get_freeze_count()
+    loaded = [Cycle() for _ in range(1000)]
+    collector.freeze_long_lived()
+    assert gc.get_freeze_count() >= frozen + len(loaded)
+    assert collector.frozen_since_deep == grown
+
+
 def test_no_deep_pass_when_nothing_was_frozen_since_the_last(collector: QuietCollector) -> None:
     collector.deep_quiet_s = 0.0
     collector.away()
