@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.command import CommandPalette
 from textual.style import Style
-from tui_helpers import LexicalEngine, make_app, wait_for
+from tui_helpers import LexicalEngine, make_app, type_query, wait_for
 
 from glossary.errors import GlossaryDataError, Problem
 from tui.app import GlossaryApp
@@ -70,8 +70,7 @@ async def test_help_opens_with_f1_and_question_mark(lexical_engine: LexicalEngin
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, SearchScreen)
-        await pilot.press(*"torch")
-        await wait_for(pilot, lambda: app.screen.shown_query == "torch")
+        await type_query(pilot, "torch")
         await pilot.press("down", "question_mark")  # in the results, ? is help, not a letter
         assert isinstance(app.screen, HelpScreen)
 
@@ -79,8 +78,7 @@ async def test_help_opens_with_f1_and_question_mark(lexical_engine: LexicalEngin
 async def test_copy_term_from_the_results(lexical_engine: LexicalEngine) -> None:
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"flashlight")
-        await wait_for(pilot, lambda: app.screen.shown_query == "flashlight")
+        await type_query(pilot, "flashlight")
         await run_command(pilot, "Copy term (日本語)")
         assert app.clipboard == "懐中電灯"
 
@@ -117,8 +115,7 @@ def row_styles(app: GlossaryApp) -> tuple[Style, Style]:
 async def test_a_theme_switch_restyles_the_result_rows(lexical_engine: LexicalEngine) -> None:
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"自動微分")
-        await wait_for(pilot, lambda: app.screen.shown_query == "自動微分")
+        await type_query(pilot, "自動微分")
         dark, expected = row_styles(app)
         assert dark == expected
         await pilot.press("ctrl+t")
@@ -133,8 +130,7 @@ async def test_a_theme_switch_on_an_entry_reaches_the_results(
 ) -> None:
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"自動微分")
-        await wait_for(pilot, lambda: app.screen.shown_query == "自動微分")
+        await type_query(pilot, "自動微分")
         dark, _ = row_styles(app)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))

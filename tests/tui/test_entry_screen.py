@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from tui_helpers import LexicalEngine, make_app, wait_for
+from tui_helpers import LexicalEngine, make_app, type_query, wait_for
 
 from tui.app import GlossaryApp
 from tui.messages import OpenEntry
@@ -74,8 +74,7 @@ async def test_entry_shows_every_part(lexical_engine: LexicalEngine) -> None:
 async def test_follow_links_and_come_back_through_history(lexical_engine: LexicalEngine) -> None:
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"自動微分")
-        await wait_for(pilot, lambda: app.screen.shown_query == "自動微分")
+        await type_query(pilot, "自動微分")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
         await pilot.press("tab")
@@ -211,8 +210,7 @@ async def test_an_unknown_entry_opens_an_error_dialog(lexical_engine: LexicalEng
 async def test_slash_goes_back_to_a_new_search(lexical_engine: LexicalEngine) -> None:
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"tensor")
-        await wait_for(pilot, lambda: app.screen.shown_query == "tensor")
+        await type_query(pilot, "tensor")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
         await pilot.press("tab", "enter")

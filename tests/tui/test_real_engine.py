@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_helpers import BUNDLED, USER, wait_for
+from tui_helpers import BUNDLED, USER, type_query, wait_for
 
 from glossary.datafiles import data_fingerprint
 from glossary.loader import Glossary, collect
@@ -37,8 +37,7 @@ async def test_done_when_autograd_opens_runs_and_returns() -> None:
     app = GlossaryApp(load_semantic=False)  # opens the real SearchEngine in a worker
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.engine_ready, timeout=60)
-        await pilot.press(*"自動微分")
-        await wait_for(pilot, lambda: app.screen.shown_query == "自動微分", timeout=20)
+        await type_query(pilot, "自動微分", timeout=20)
         assert shown_ids(app)[0] == "autograd"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), timeout=20)
@@ -83,8 +82,7 @@ async def test_semantic_search_loads_in_a_worker_and_joins(built_model: Path) ->
     app = GlossaryApp(engine, load_semantic=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.semantic_state == "loading")
-        await pilot.press(*"backprop")
-        await wait_for(pilot, lambda: app.screen.shown_query == "backprop", timeout=20)
+        await type_query(pilot, "backprop", timeout=20)
         assert shown_ids(app)[0] == "autograd"  # lexical, while the model loads
         await wait_for(pilot, lambda: app.semantic_state == "ready", timeout=180)
         await pilot.press(*["backspace"] * len("backprop"), *"lamp you carry in your hand")

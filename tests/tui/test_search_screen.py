@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual import events
-from tui_helpers import LexicalEngine, make_app, wait_for
+from tui_helpers import LexicalEngine, make_app, type_query, wait_for
 
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.search_screen import SearchScreen
@@ -84,8 +84,7 @@ async def test_arrow_keys_move_into_results_and_typing_returns(
 ) -> None:
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"torch")
-        await wait_for(pilot, lambda: app.screen.shown_query == "torch")
+        await type_query(pilot, "torch")
         results = app.screen.query_one(ResultsList)
         await pilot.press("down")
         assert results.has_focus
@@ -208,8 +207,7 @@ async def test_two_quick_downs_from_the_query_reach_the_second_result(
 ) -> None:
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"torch")
-        await wait_for(pilot, lambda: app.screen.shown_query == "torch")
+        await type_query(pilot, "torch")
         assert len(result_ids(app)) > 2
         for _ in range(2):  # both queued before either is handled, as when typed quickly
             app.post_message(events.Key("down", None))

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import FixedRun, LexicalEngine, make_app, wait_for
+from tui_helpers import FixedRun, LexicalEngine, make_app, type_query, wait_for
 
 from tui.messages import OpenEntry
 from tui.screens.entry_screen import EntryScreen
@@ -33,8 +33,7 @@ def search_for(query: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await steady_caret(pilot)
-        await pilot.press(*query)
-        await wait_for(pilot, lambda: pilot.app.screen.shown_query == query)
+        await type_query(pilot, query)
         await pilot.pause(0.2)  # the preview follows the cursor after a short delay
 
     return run_before

@@ -130,6 +130,12 @@ async def wait_for(pilot: Any, condition: Callable[[], object], timeout: float =
         await pilot.pause(0.02)
 
 
+async def type_query(pilot: Any, query: str, timeout: float = 10.0) -> None:
+    """Type ``query`` key by key into the search box and wait until its results are on show."""
+    await pilot.press(*query)
+    await wait_for(pilot, lambda: pilot.app.screen.shown_query == query, timeout)
+
+
 def make_app(engine: Any, **kwargs: Any) -> GlossaryApp:
     """The app over ``engine`` (semantic loading off unless asked), with the real runner."""
     kwargs.setdefault("load_semantic", False)
