@@ -55,6 +55,9 @@ DARK_THEME = "textual-dark"
 SEARCH_MODE = "search"
 ENTRY_MODE = "entry"
 
+THEME_REPAINT_DELAY_S = 1 / 60
+"""How long a theme switch holds the repaint back (one frame): see ``watch_theme``."""
+
 GC_TICK_S = 0.25
 """How often the app checks whether a full garbage collection is due (see
 :mod:`tui.idle_gc`)."""
@@ -171,6 +174,7 @@ class GlossaryApp(App[None]):
         """Lexical search works from here on; the full entries load next, then the model."""
         self.engine = engine
         self.engine_ready = True
+        self._collector.begin_load()
         self._load_entries(engine)
 
     @work(thread=True, exclusive=True, group="entries")
@@ -182,18 +186,25 @@ class GlossaryApp(App[None]):
             glossary = load_entries(engine)
             warm_up(engine)
         except GlossaryError as exc:
-            self.call_later(self.show_error, exc)
+            self.call_later(self._entries_failed, exc)
             return
         self.call_later(self._entries_loaded, engine, glossary)
 
+    def _entries_failed(self, error: GlossaryError) -> None:
+        self._collector.end_load(keep=False)
+        self.show_error(error)
+
     def _entries_loaded(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
         self.glossary = glossary
-        self._collector.freeze_long_lived()
+        # Entries and the warmed-up lexical search stay as long as the app: out of the
+        # collector's passes from here on (tui.idle_gc).
+        self._collector.end_load()
         self._prepare_entry_screen()
         if engine.semantic_ready:
             self.semantic_state = "ready"
         elif self.load_semantic:
             self.semantic_state = "loading"
+            self._collector.begin_load()
             self._load_semantic(engine)
 
     @work(thread=True, exclusive=True, group="semantic", exit_on_error=False)
@@ -232,8 +243,11 @@ class GlossaryApp(App[None]):
                 self.semantic_state = "ready"
                 # The model brings many long-lived objects; keep them out of the
                 # cyclic collector's passes, which would otherwise stall the UI.
-                self._collector.freeze_long_lived()
+                self._collector.end_load()
+            elif event.state is WorkerState.CANCELLED:
+                self._collector.end_load(keep=False)
             elif event.state is WorkerState.ERROR:
+                self._collector.end_load(keep=False)
                 error = worker.error
                 self.semantic_message = (
                     str(error)
@@ -371,6 +385,14 @@ class GlossaryApp(App[None]):
         """Switch between the light and the dark theme."""
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
+    def watch_theme(self) -> None:
+        """A theme switch restyles every widget and then repaints the whole screen: each
+        takes 25–75 ms on a wide terminal, but Textual runs them back to back, so a key
+        pressed meanwhile would wait for both. Holding the repaint back a moment lets the
+        event loop answer in between."""
+        if self.is_running:
+            self.delay_update(THEME_REPAINT_DELAY_S)
+
     def action_rebuild_indexes(self) -> None:
         """Rebuild the search indexes in a worker (lexical search keeps answering)."""
         if self.engine is None:
@@ -386,7 +408,11 @@ class GlossaryApp(App[None]):
     def _rebuild_indexes(self, engine: GlossaryEngine) -> None:
         """Rebuild, then search with the new indexes. The engine the app opened itself is
         rebuilt in a child process and opened again (see :mod:`tui.rebuild`); one given to
-        the app (tests pass one) rebuilds itself here."""
+        the app (tests pass one) rebuilds itself here.
+
+        Loading what was rebuilt (here, not in the child) holds the collector's passes back
+        until :meth:`_rebuilt` freezes it (see :mod:`tui.idle_gc`)."""
+        loading = False
         try:
             if self._owns_engine:
                 rebuild_in_child(
@@ -396,14 +422,18 @@ class GlossaryApp(App[None]):
                     semantic=self.load_semantic,
                     progress=self._progress,
                 )
+                self.call_from_thread(self._collector.begin_load)
+                loading = True
                 engine = open_engine(self.extra_folders, model=self.model, device=self.device)
                 if self.load_semantic:
                     engine.ensure_semantic(progress=self._progress)
             else:
                 engine.rebuild_indexes(self._progress, semantic=self.load_semantic)
+                self.call_from_thread(self._collector.begin_load)
+                loading = True
             glossary = load_entries(engine)
         except GlossaryError as exc:
-            self.call_later(self._rebuild_failed, exc)
+            self.call_later(self._rebuild_failed, exc, loading)
             return
         self.call_later(self._rebuilt, engine, glossary)
 
@@ -412,13 +442,15 @@ class GlossaryApp(App[None]):
         self.glossary = glossary
         # As at start-up: the new indexes and entries live as long as the app; keep their
         # hundreds of thousands of objects out of the collector's passes (tui.idle_gc).
-        self._collector.freeze_long_lived()
+        self._collector.end_load()
         self.semantic_message = self._semantic_percent = ""
         self.semantic_state = "ready" if engine.semantic_ready else self._previous_semantic_state
         self.notify("Search indexes rebuilt.", title="Index")
         self.indexes_rebuilt += 1
 
-    def _rebuild_failed(self, error: GlossaryError) -> None:
+    def _rebuild_failed(self, error: GlossaryError, loading: bool) -> None:
+        if loading:
+            self._collector.end_load(keep=False)
         self.semantic_message = self._semantic_percent = ""
         self.semantic_state = self._previous_semantic_state
         self.show_error(error)

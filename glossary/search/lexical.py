@@ -26,7 +26,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from glossary.schema import Entry
 
 #: Bump when the compiled layout or how keys are made changes: old files are rebuilt.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MAGIC = "torchgloss-lexical"
 
 # Base strengths of the surfaces an entry is known by.
@@ -99,7 +99,21 @@ BM25_FIELDS = {
     "notes": 0.25,
 }
 
-Posting = list[Any]  # [entry index, signal code, surface index, strength]
+Posting = tuple[int, int, int, float]  # entry index, signal code, surface index, strength
+PostingList = list[Any]
+"""The postings under one key, flat: ``[entry, code, surface, strength, entry, …]``.
+
+Flat, because a list per posting made the loaded index some 60,000 small lists: slower to
+decode, and each one more object for every pass of the cyclic garbage collector (which the
+terminal browser's long-lived process pays for, see ``tui/idle_gc.py``)."""
+TermPostings = list[float]
+"""The BM25 postings of one term, flat: ``[entry, tf, entry, tf, …]``."""
+
+
+def _postings(flat: Sequence[Any]) -> Iterator[Posting]:
+    """The postings of a :data:`PostingList`, one tuple each."""
+    fields = iter(flat)
+    return zip(fields, fields, fields, fields, strict=False)  # whole: see LexicalIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +218,18 @@ class LexicalIndex:
         self.entries = [EntryInfo(*row) for row in data["entries"]]
         self.ids = {info.id: i for i, info in enumerate(self.entries)}
         self.surfaces: list[str] = data["surfaces"]
-        self.exact: dict[str, list[Posting]] = data["exact"]
-        self.loose: dict[str, list[Posting]] = data["loose"]
-        self.suffix: dict[str, list[Posting]] = data["suffix"]
-        self.postings: dict[str, list[list[float]]] = data["postings"]
+        self.exact: dict[str, PostingList] = data["exact"]
+        self.loose: dict[str, PostingList] = data["loose"]
+        self.suffix: dict[str, PostingList] = data["suffix"]
+        self.postings: dict[str, TermPostings] = data["postings"]
+        tables: list[tuple[dict[str, Any], int]] = [
+            (self.exact, 4),
+            (self.loose, 4),
+            (self.suffix, 4),
+            (self.postings, 2),
+        ]
+        if any(len(flat) % width for table, width in tables for flat in table.values()):
+            raise ValueError("a flat posting list is cut short")
         self.doc_len: list[float] = data["doc_len"]
         self.name_keys: list[str] = data["name_keys"]  # sorted: for prefixes and typos
         self.avg_len = (sum(self.doc_len) / len(self.doc_len)) if self.doc_len else 1.0
@@ -313,8 +335,8 @@ class LexicalIndex:
         """Every entry with any lexical evidence, strongest first (then by BM25)."""
         found: dict[int, LexicalCandidate] = {}
 
-        def hit(postings: Iterable[Posting], factor: float, signal: Signal | None = None) -> None:
-            for entry, code, surface, strength in postings:
+        def hit(postings: Sequence[Any], factor: float, signal: Signal | None = None) -> None:
+            for entry, code, surface, strength in _postings(postings):
                 candidate = found.setdefault(entry, LexicalCandidate(entry))
                 text = self.surfaces[surface]
                 bonus = CASE_BONUS if text == query.core_raw else 0.0
@@ -372,10 +394,10 @@ class LexicalIndex:
             if not code_like and not (mixed and len(word) > 1 and not word.islower()):
                 continue
             key = fold(word)
-            postings = [*self.exact.get(key, ()), *self.suffix.get(key, ())]
+            postings = self._name_postings(key)
             if not code_like:
                 postings = [p for p in postings if self.entries[p[0]].kind == "api"]
-            hit(postings, IDENTIFIER, Signal.NAME)
+            hit([value for posting in postings for value in posting], IDENTIFIER, Signal.NAME)
 
     def _prefixes(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
         starts = [query.core, *(kana for kana in query.kana_readings if len(kana) >= 3)]
@@ -417,7 +439,7 @@ class LexicalIndex:
                 candidate.add(Signal.FUZZY, self.surfaces[surface], strength * own)
 
     def _name_postings(self, key: str) -> list[Posting]:
-        return [*self.exact.get(key, ()), *self.suffix.get(key, ())]
+        return [*_postings(self.exact.get(key, ())), *_postings(self.suffix.get(key, ()))]
 
     def _bm25(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
         n = len(self.entries)
@@ -425,12 +447,14 @@ class LexicalIndex:
         for term in query.terms:
             postings = self.postings.get(term)
             if postings:
-                idf[term] = math.log(1.0 + (n - len(postings) + 0.5) / (len(postings) + 0.5))
+                df = len(postings) // 2
+                idf[term] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
         total = sum(idf.values())
         if not total:
             return
         for term, weight in idf.items():
-            for entry_f, tf in self.postings[term]:
+            fields = iter(self.postings[term])
+            for entry_f, tf in zip(fields, fields, strict=False):
                 entry = int(entry_f)
                 norm = BM25_K1 * (1 - BM25_B + BM25_B * self.doc_len[entry] / self.avg_len)
                 candidate = found.setdefault(entry, LexicalCandidate(entry))
@@ -546,14 +570,18 @@ class _Builder:
         return self._finish(fingerprint, docs)
 
     def _finish(self, fingerprint: str, docs: list[dict[str, float]]) -> dict[str, Any]:
-        postings: dict[str, list[list[float]]] = {}
+        postings: dict[str, TermPostings] = {}
         for index, terms in enumerate(docs):
             for term, tf in terms.items():
-                postings.setdefault(term, []).append([index, round(tf, 3)])
+                postings.setdefault(term, []).extend((index, round(tf, 3)))
 
-        def flat(table: dict[str, dict[tuple[int, int, int], float]]) -> dict[str, list[Posting]]:
+        def flat(table: dict[str, dict[tuple[int, int, int], float]]) -> dict[str, PostingList]:
             return {
-                key: [[*posting, round(strength, 4)] for posting, strength in slot.items()]
+                key: [
+                    value
+                    for posting, strength in slot.items()
+                    for value in (*posting, round(strength, 4))
+                ]
                 for key, slot in table.items()
             }
 

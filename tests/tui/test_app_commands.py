@@ -112,17 +112,30 @@ def row_styles(app: GlossaryApp) -> tuple[Style, Style]:
     return drawn, part_style(results, "results--term-ja")
 
 
+def drawn_and_themed_term(app: GlossaryApp) -> tuple[object, object]:
+    """The colour the first result's English headword is drawn in, and its part's colour
+    in the theme."""
+    results = app.screen.query_one(ResultsList)
+    term = results.rows[0].hit.term_en
+    drawn = next(segment.style for segment in results.render_line(0) if segment.text == term)
+    return drawn.color, part_style(results, "results--term").rich_style.color
+
+
 async def test_a_theme_switch_restyles_the_result_rows(lexical_engine: LexicalEngine) -> None:
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await type_query(pilot, "自動微分")
         dark, expected = row_styles(app)
         assert dark == expected
+        drawn, themed = drawn_and_themed_term(app)
+        assert drawn == themed
         await pilot.press("ctrl+t")
         await pilot.pause()
         light, expected = row_styles(app)
         assert light == expected
         assert light != dark
+        drawn_light, themed_light = drawn_and_themed_term(app)
+        assert drawn_light == themed_light != themed
 
 
 async def test_a_theme_switch_on_an_entry_reaches_the_results(

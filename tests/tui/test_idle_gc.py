@@ -145,3 +145,34 @@ def test_no_deep_pass_when_nothing_was_frozen_since_the_last(collector: QuietCol
     collector.away()
     collector.tick()
     assert collector.deep_passes == 0
+
+
+def test_passes_wait_while_the_app_loads_what_it_keeps(collector: QuietCollector) -> None:
+    collector.begin_load()
+    loaded = [Cycle() for _ in range(1000)]
+    make_a_full_pass_due()
+    collector.deep_quiet_s = 0.0
+    collector.tick()
+    assert collector.passes == collector.deep_passes == 0
+    frozen = gc.get_freeze_count()
+    collector.end_load()
+    assert gc.get_freeze_count() >= frozen + len(loaded)  # kept, so out of later passes
+    make_a_full_pass_due()
+    collector.tick()
+    assert collector.passes == 1
+
+
+def test_a_failed_load_freezes_nothing(collector: QuietCollector) -> None:
+    collector.begin_load()
+    frozen = gc.get_freeze_count()
+    collector.end_load(keep=False)
+    assert gc.get_freeze_count() == frozen
+    assert not collector.loading
+
+
+def test_a_load_holds_the_passes_back_for_a_limited_time(collector: QuietCollector) -> None:
+    collector.max_hold_s = 0.0
+    collector.begin_load()  # and never ends (a worker that died)
+    make_a_full_pass_due()
+    collector.tick()
+    assert collector.passes == 1

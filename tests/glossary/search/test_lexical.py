@@ -107,6 +107,17 @@ def test_stale_or_damaged_files_are_refused(tmp_path: Path, tiny_entries: list[E
     assert LexicalIndex.load(path, "fp-1") is None
 
 
+def test_a_posting_list_cut_short_is_refused(tmp_path: Path, tiny_entries: list[Entry]) -> None:
+    """A file written whole (its checksum holds) by a faulty writer, not a damaged disk."""
+    index = LexicalIndex.build(tiny_entries, "fp-1")
+    flat = next(iter(index.exact.values()))
+    assert len(flat) % 4 == 0  # entry, signal code, surface, strength: one posting after another
+    flat.pop()
+    path = tmp_path / "lexical.json"
+    index.save(path)
+    assert LexicalIndex.load(path, "fp-1") is None
+
+
 def test_load_or_build_rebuilds_when_data_changes(
     tmp_path: Path, tiny_entries: list[Entry]
 ) -> None:

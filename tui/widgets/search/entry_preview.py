@@ -30,7 +30,7 @@ from tui.messages import OpenEntry
 from tui.widgets.entry.entry_view import headword_ja, meta_content
 from tui.widgets.entry.relations import RELATION_TITLES, TermLookup, relation_lines
 from tui.widgets.paragraph import wrapped_lines
-from tui.widgets.parts import part_style
+from tui.widgets.parts import PartStyles
 
 EMPTY = "Nothing selected."
 
@@ -118,8 +118,8 @@ class EntryText(Widget):
         self._lookup = lookup
         self._entry: Entry | None = None
         self._blocks: list[Block] = [Block("text", EMPTY, "entry-text--aliases", gap=True)]
-        self._lines: tuple[int, list[Content], list[str | None]] | None = None
-        self._styles: dict[str, Style] = {}
+        self._lines: tuple[int, int, list[Content], list[str | None]] | None = None
+        self._parts = PartStyles(self, self.COMPONENT_CLASSES)
 
     @property
     def entry(self) -> Entry | None:
@@ -137,12 +137,6 @@ class EntryText(Widget):
         self._lines = None
         self.refresh(layout=True)
 
-    def _style(self, component: str) -> Style:
-        style = self._styles.get(component)
-        if style is None:
-            style = self._styles[component] = part_style(self, component)
-        return style
-
     @cached_property
     def _code_lines(self) -> list[Content]:
         """The snippet, highlighted once per entry (its colours are theme variables, looked
@@ -154,8 +148,9 @@ class EntryText(Widget):
 
     def _block_lines(self, block: Block, width: int) -> list[Content]:
         if block.kind == "meta" and self._entry is not None:
-            return [meta_content(self._entry, self._style).truncate(width, ellipsis=True)]
-        style = self._style(block.component)
+            meta = meta_content(self._entry, self._parts.__getitem__)
+            return [meta.truncate(width, ellipsis=True)]
+        style = self._parts[block.component]
         if block.kind == "code":
             pad = Content(" ")
             return [
@@ -173,7 +168,8 @@ class EntryText(Widget):
 
     def lines(self, width: int) -> tuple[list[Content], list[str | None]]:
         """The lines at ``width`` cells, and for each the entry a click there opens."""
-        if self._lines is None or self._lines[0] != width:
+        version = self._parts.version
+        if self._lines is None or self._lines[:2] != (width, version):
             lines: list[Content] = []
             refs: list[str | None] = []
             for block in self._blocks:
@@ -183,21 +179,15 @@ class EntryText(Widget):
                 block_lines = self._block_lines(block, max(width, 4))
                 lines += block_lines
                 refs += [block.ref] * len(block_lines)
-            self._lines = (width, lines, refs)
-        return self._lines[1], self._lines[2]
+            self._lines = (width, self._parts.version, lines, refs)
+        return self._lines[2], self._lines[3]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.lines(width)[0])
 
     def render(self) -> Content:
+        self._parts.refresh()  # after a theme switch, the lines are styled again
         return Content("\n").join(self.lines(self.content_size.width)[0])
-
-    def notify_style_update(self) -> None:
-        """Styles changed (a theme switch): style the lines again."""
-        super().notify_style_update()
-        self._lines = None
-        self._styles.clear()
-        self.refresh()
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

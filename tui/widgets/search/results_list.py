@@ -14,10 +14,11 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from glossary.search.types import SearchHit, Signal
-from tui.widgets.parts import part_style
+from tui.widgets.parts import PartStyles
 
 if TYPE_CHECKING:
     from textual.css.styles import RulesMap
+    from textual.geometry import Region
     from textual.strip import Strip
     from textual.visual import RenderOptions
 
@@ -81,24 +82,60 @@ def contrast(foreground: Color, background: Color) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+@dataclass(frozen=True, slots=True)
+class ResultRow:
+    """What one row shows: the hit and the one-line definition chosen for it."""
+
+    hit: SearchHit
+    definition: str
+
+
+def row_content(row: ResultRow, parts: PartStyles) -> Content:
+    """The row's two lines: headwords, kind and why it matched above, the definition below."""
+    hit = row.hit
+    head: list[tuple[str, Style] | str] = [(hit.term_en, parts["results--term"])]
+    if hit.term_ja and hit.term_ja != hit.term_en:
+        head += ["  ", (hit.term_ja, parts["results--term-ja"])]
+    head += ["  ", (hit.kind, parts["results--kind"])]
+    why = why_matched(hit)
+    if why:
+        head += ["  ", (why, parts["results--why"])]
+    body = Content.styled(row.definition or " ", parts["results--definition"])
+    return Content.assemble(*head, "\n", body)
+
+
 class LegibleRow(Visual):
-    """A row's text, whose coloured parts give way to the row's own colour where they would
-    be hard to read on its background.
+    """A result row, drawn with its parts' current styles, whose coloured parts give way to
+    the row's own colour where they would be hard to read on its background.
 
     The parts are coloured for the list's background. The cursor row has a background of its
     own, a strong one when the list has the focus, on which some parts could hardly be read
     (dark grey on dark blue in the light theme, grey-blue on blue in the dark one).
+
+    The styled text is built when first needed and again only after a part's style changed
+    (a theme switch), so a switch rebuilds just the rows on screen.
     """
 
-    def __init__(self, content: Content) -> None:
-        self.content = content
+    def __init__(self, row: ResultRow, parts: PartStyles) -> None:
+        self.row = row
+        self._parts = parts
+        self._built: tuple[int, Content] | None = None
+
+    @property
+    def content(self) -> Content:
+        """The row's text, styled as its parts are now."""
+        if self._built is None or self._built[0] != self._parts.version:
+            content = row_content(self.row, self._parts)  # may look the styles up first
+            self._built = (self._parts.version, content)
+        return self._built[1]
 
     def _on(self, style: Style) -> Content:
+        content = self.content
         background, foreground = style.background, style.foreground
         if background is None or foreground is None:
-            return self.content
+            return content
         spans = []
-        for span in self.content.spans:
+        for span in content.spans:
             part = span.style
             if (
                 isinstance(part, Style)
@@ -107,7 +144,7 @@ class LegibleRow(Visual):
             ):
                 part = replace(part, foreground=foreground)
             spans.append(Span(span.start, span.end, part))
-        return Content(self.content.plain, spans)
+        return Content(content.plain, spans)
 
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
@@ -119,14 +156,6 @@ class LegibleRow(Visual):
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         return self.content.get_height(rules, width)
-
-
-@dataclass(frozen=True, slots=True)
-class ResultRow:
-    """What one row shows: the hit and the one-line definition chosen for it."""
-
-    hit: SearchHit
-    definition: str
 
 
 class ResultsList(OptionList):
@@ -147,7 +176,7 @@ class ResultsList(OptionList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._rows: list[ResultRow] = []
-        self._part_styles: tuple[Style, ...] = ()
+        self._parts = PartStyles(self, self.COMPONENT_CLASSES)
 
     @property
     def rows(self) -> list[ResultRow]:
@@ -165,39 +194,14 @@ class ResultsList(OptionList):
         same entry if it is still listed (the same query again, say with semantic hits)."""
         keep = self.highlighted_id if keep_cursor else None
         self._rows = list(rows)
-        self._part_styles = tuple(part_style(self, part) for part in sorted(self.COMPONENT_CLASSES))
-        self.set_options(Option(self._prompt(row), id=row.hit.id) for row in self._rows)
+        self.set_options(Option(LegibleRow(row, self._parts), id=row.hit.id) for row in self._rows)
         ids = [row.hit.id for row in self._rows]
         if ids:
             self.highlighted = ids.index(keep) if keep in ids else 0
 
-    def notify_style_update(self) -> None:
-        """Restyle the rows once the parts have their new styles (Textual restyles the
-        parts just after calling this)."""
-        super().notify_style_update()
-        if self._rows:
-            self.call_next(self._restyle_rows)
-
-    def _restyle_rows(self) -> None:
-        """Build the rows again if their parts' styles changed (a theme switch; not a change
-        of focus, which restyles the list but not the parts)."""
-        styles = tuple(part_style(self, part) for part in sorted(self.COMPONENT_CLASSES))
-        if styles == self._part_styles:
-            return
-        self._part_styles = styles
-        for index, row in enumerate(self._rows):
-            self.replace_option_prompt_at_index(index, self._prompt(row))
-
-    def _prompt(self, row: ResultRow) -> LegibleRow:
-        hit = row.hit
-        head: list[tuple[str, Style] | str] = [
-            (hit.term_en, part_style(self, "results--term")),
-        ]
-        if hit.term_ja and hit.term_ja != hit.term_en:
-            head += ["  ", (hit.term_ja, part_style(self, "results--term-ja"))]
-        head += ["  ", (hit.kind, part_style(self, "results--kind"))]
-        why = why_matched(hit)
-        if why:
-            head += ["  ", (why, part_style(self, "results--why"))]
-        body = Content.styled(row.definition or " ", part_style(self, "results--definition"))
-        return LegibleRow(Content.assemble(*head, "\n", body))
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the rows; after a part's style changed, the rows drawn before are stale."""
+        if self._parts.refresh():
+            # Textual keys the rows it drew by each row's own style, not by its parts'.
+            self._option_render_cache.clear()
+        return super().render_lines(crop)
