@@ -125,6 +125,7 @@ async def test_a_theme_switch_restyles_the_result_rows(lexical_engine: LexicalEn
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await type_query(pilot, "自動微分")
+        await pilot.pause()  # the rows are laid out
         dark, expected = row_styles(app)
         assert dark == expected
         drawn, themed = drawn_and_themed_term(app)

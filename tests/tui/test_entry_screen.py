@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from textual.widgets._footer import FooterKey
 from tui_helpers import LexicalEngine, make_app, type_query, wait_for
 
 from tui.app import GlossaryApp
@@ -14,6 +15,7 @@ from tui.screens.entry_screen import EntryScreen
 from tui.screens.search_screen import SearchScreen
 from tui.widgets.entry.relations import RelationLink
 from tui.widgets.entry.run_panel import RunPanel
+from tui.widgets.footer import KeyFooter
 from tui.widgets.paragraph import Paragraph
 from tui.widgets.search.results_list import ResultsList
 from tui.widgets.search.search_input import SearchInput
@@ -256,3 +258,38 @@ async def test_the_next_entry_opens_fresh_on_the_same_screen(
         assert screen.entry_view.entry is screen.entry
         await pilot.press("escape")  # no history: straight back to the results
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+
+
+def footer_keys(screen: EntryScreen) -> list[FooterKey]:
+    return list(screen.query_one(KeyFooter).query(FooterKey))
+
+
+def footer_says(screen: EntryScreen) -> list[str]:
+    return [key.description for key in footer_keys(screen)]
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(
+    lexical_engine: LexicalEngine,
+) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        while not isinstance(app.focused, RelationLink):
+            await pilot.press("tab")
+        await pilot.pause()
+        keys = footer_keys(screen)
+        first = app.focused
+        await pilot.press("tab")  # the next link: the bindings change, the keys do not
+        await wait_for(pilot, lambda: app.focused is not first)
+        await pilot.pause()
+        assert isinstance(app.focused, RelationLink)
+        assert footer_keys(screen) == keys
+
+        screen = await open_entry(app, pilot, "slow-count")
+        assert "Run" in footer_says(screen) and "Cancel" not in footer_says(screen)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "Cancel" in footer_says(screen))
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "Cancel" not in footer_says(screen))

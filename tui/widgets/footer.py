@@ -1,21 +1,50 @@
-"""The key bar at the bottom of each screen: Textual's ``Footer``, without its leak."""
+"""The key bar at the bottom of each screen: Textual's ``Footer``, rebuilt only when the keys
+it shows change, and without its leak."""
 
 from __future__ import annotations
+
+from collections.abc import Hashable
 
 from textual.widgets import Footer
 
 
 class KeyFooter(Footer):
-    """Textual's :class:`~textual.widgets.Footer`, which forgets the keys it has removed.
+    """Textual's :class:`~textual.widgets.Footer`, which builds its keys again only when they
+    change, and forgets the keys it has removed.
 
-    The footer builds its keys again whenever the bindings change (a screen is shown, the
-    focus moves, a run starts), and binds each key to its own ``compact`` reactive. It lets go
-    of a removed key only when ``compact`` changes, which in this app is never: after a few
-    minutes of use some 550 dead keys were still alive, each with every line it had drawn,
-    and the garbage collector visited all of them on every pass. Touching ``compact`` after
-    each rebuild makes the footer drop them.
+    The footer builds all its keys again whenever the screen's bindings change, and they
+    change at every move of the focus (Tab to a link, a screen shown, a run started), most
+    often to the same keys. Each rebuild is a few milliseconds, and the keys it replaces die
+    in reference cycles, with their styles and every line they drew: after a minute of use
+    they were a sixth of the garbage that only a slow full collection frees (see
+    ``tui/idle_gc.py``). So a rebuild that would show the same keys is skipped.
+
+    Textual's footer also binds each key to its own ``compact`` reactive and lets go of a
+    removed key only when ``compact`` changes, which in this app is never; touching
+    ``compact`` after each rebuild makes the footer drop them.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: Hashable = None
+
+    def _keys_to_show(self) -> Hashable:
+        """What :meth:`compose` would show: the shown bindings, each with whether it is
+        enabled and its tooltip, and the command palette's key."""
+        active = self.screen.active_bindings
+        keys = tuple(
+            (binding, enabled, tooltip)
+            for _node, binding, enabled, tooltip in active.values()
+            if binding.show
+        )
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        return keys, palette[1:] if palette is not None else None, self.show_command_palette
+
     async def recompose(self) -> None:
+        if self.is_attached:
+            shown = self._keys_to_show()
+            if shown == self._shown and self.children:
+                return
+            self._shown = shown
         await super().recompose()
         self.mutate_reactive(Footer.compact)
