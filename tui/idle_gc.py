@@ -38,6 +38,8 @@ collect most of the short-lived cycles.
 The frozen objects are counted as the survivor passes freeze them, never with
 :func:`gc.get_freeze_count`: CPython counts the frozen set by walking it, which took 16 ms
 per call with the bench's 700,000 frozen objects, and the timer ticks four times a second.
+The count is an upper bound (some of what was frozen is freed later by reference
+counting), so the memory bound errs on the side of collecting sooner.
 """
 
 from __future__ import annotations
