@@ -336,6 +336,36 @@ class GlossaryApp(App[None]):
         if self._entry_screen is None and len(self.screen_stack) == 1:
             self.switch_mode(ENTRY_MODE)
             self.switch_mode(SEARCH_MODE)
+            self.call_after_refresh(self._warm_entry_screen)
+
+    async def _warm_entry_screen(self) -> None:
+        """Fill the entry screen's view once, with an entry that has every part, and lay it
+        out the same way (there and straight back): the view keeps its widgets from entry to
+        entry, and their first layout, a tenth of a second, would otherwise fall on the
+        reader's first Enter."""
+        screen = self._entry_screen
+        if screen is None or self.glossary is None:
+            return
+        if not screen.is_mounted:
+            self.set_timer(0.1, self._warm_entry_screen)
+            return
+        view = screen.entry_view
+        if view.entry is not None:  # the reader got there first
+            return
+        full = next(
+            (
+                entry
+                for entry in self.glossary.entries
+                if entry.snippet and entry.sources and entry.aliases and entry.asked_as.all()
+            ),
+            None,
+        )
+        if full is None:
+            return
+        await view.show(full)
+        if view.entry is full and self.current_mode == SEARCH_MODE and len(self.screen_stack) == 1:
+            self.switch_mode(ENTRY_MODE)
+            self.switch_mode(SEARCH_MODE)
 
     def _close_dialogs(self) -> None:
         """Close whatever is over the screen of the current mode (help, a dialog)."""

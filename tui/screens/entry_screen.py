@@ -97,8 +97,7 @@ class EntryScreen(Screen[None]):
             return
         self.run_panel.reset()
         view = self.entry_view
-        view.set_reactive(EntryView.entry, entry)
-        await view.recompose()
+        await view.show(entry)
         view.scroll_home(animate=False)
         view.focus()
         self.refresh_bindings()

@@ -60,9 +60,20 @@ class Paragraph(Widget):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self.text = text
+        self._text = text
         self.hanging = hanging
         self.by_words = by_words
+
+    @property
+    def text(self) -> str:
+        """The text shown; setting it lays the paragraph out again."""
+        return self._text
+
+    @text.setter
+    def text(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.refresh(layout=True)
 
     def lines(self, width: int) -> tuple[str, ...]:
         """The lines this paragraph shows at ``width`` cells."""

@@ -8,6 +8,7 @@ from here.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -73,7 +74,7 @@ class EntryMeta(Widget):
     """One line: the kind as a badge, the API name, the first torch version, the id.
 
     One widget with styled parts (component classes, styled in ``app.tcss``) rather than a
-    row of labels: an entry view is rebuilt on every link followed, so widgets count.
+    row of labels: widgets cost time at every restyle, and memory once replaced.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -88,11 +89,11 @@ class EntryMeta(Widget):
     }
     """
 
-    def __init__(self, entry: Entry, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.entry = entry
+    entry: reactive[Entry | None] = reactive(None)
 
     def render(self) -> Content:
+        if self.entry is None:
+            return Content("")
         return meta_content(self.entry, lambda component: part_style(self, component))
 
     def notify_style_update(self) -> None:
@@ -101,9 +102,16 @@ class EntryMeta(Widget):
 
 
 class EntryView(VerticalScroll):
-    """A scrolling view of one :class:`Entry`; set :attr:`entry` to show another."""
+    """A scrolling view of one :class:`Entry`; set :attr:`entry` (or await :meth:`show`)
+    to show another.
 
-    entry: reactive[Entry | None] = reactive(None, recompose=True)
+    Its widgets are made once and filled with each entry; only the related words, whose
+    number varies, are built again. A replaced widget is garbage that dies in a reference
+    cycle, which only a slow full collection frees (``tui/idle_gc.py``), and rebuilding the
+    whole view at every link followed made a third of that garbage.
+    """
+
+    entry: reactive[Entry | None] = reactive(None, init=False)
 
     def __init__(
         self,
@@ -116,45 +124,86 @@ class EntryView(VerticalScroll):
         super().__init__(id=id, classes=classes)
         self._lookup = lookup
         self.set_reactive(EntryView.entry, entry)
+        self._relations = Vertical(classes="entry-section", id="relations")
+        self._filling = asyncio.Lock()  # one fill at a time: the last shows the last entry
 
     def compose(self) -> ComposeResult:
-        entry = self.entry
-        if entry is None:
-            yield Static("Nothing selected.", classes="entry-empty")
-            return
-        term = entry.term
+        yield Static("Nothing selected.", classes="entry-empty", id="entry-empty")
         with Vertical(id="entry-head"):
-            yield Static(term.en, markup=False, id="headword")
-            yield Static(headword_ja(entry), markup=False, id="headword-ja")
-            yield EntryMeta(entry, id="entry-meta")
-            if entry.aliases:
-                yield Static("also: " + ", ".join(entry.aliases), markup=False, id="entry-aliases")
+            yield Static(markup=False, id="headword")
+            yield Static(markup=False, id="headword-ja")
+            yield EntryMeta(id="entry-meta")
+            yield Static(markup=False, id="entry-aliases")
         with Vertical(classes="entry-section", id="definition"):
             yield Label("Definition 定義", classes="section-title")
-            yield Paragraph(entry.definition.en, classes="definition -en")
-            yield Paragraph(tidy_japanese(entry.definition.ja), classes="definition -ja")
-        groups = relation_groups(entry, self._lookup)
+            yield Paragraph("", id="definition-en", classes="definition -en")
+            yield Paragraph("", id="definition-ja", classes="definition -ja")
+        yield self._relations
+        with Vertical(classes="entry-section", id="snippet"):
+            yield Label("Example 例", classes="section-title")
+            with HorizontalScroll(id="snippet-scroll"):
+                yield Static(id="snippet-code")
+            with Horizontal(id="snippet-actions"):
+                yield Button("▶ Run  r", id="run-snippet", compact=True)
+                yield Button("Copy code  y", id="copy-snippet", compact=True)
+                yield Button("Copy term  c", id="copy-term", compact=True)
+        with Vertical(classes="entry-section", id="asked-as"):
+            yield Label("Asked as 聞き方", classes="section-title")
+            yield Static(id="asked-as-list")
+        with Vertical(classes="entry-section", id="sources"):
+            yield Label("Sources 出典", classes="section-title")
+            yield Static(id="sources-list")
+
+    async def on_mount(self) -> None:
+        await self._fill()
+
+    async def watch_entry(self) -> None:
+        await self._fill()
+
+    async def show(self, entry: Entry | None) -> None:
+        """Show ``entry``; returns once its related words are mounted too."""
+        self.set_reactive(EntryView.entry, entry)
+        await self._fill()
+
+    def _part(self, selector: str, *, shown: bool = True) -> Widget:
+        part = self.query_one(selector)
+        part.display = shown
+        return part
+
+    async def _fill(self) -> None:
+        async with self._filling:
+            await self._fill_parts()
+
+    async def _fill_parts(self) -> None:
+        entry = self.entry
+        self._part("#entry-empty", shown=entry is None)
+        for section in ("#entry-head", "#definition"):
+            self._part(section, shown=entry is not None)
+        groups = relation_groups(entry, self._lookup) if entry is not None else []
+        await self._relations.remove_children()
+        self._relations.display = bool(groups)
         if groups:
-            with Vertical(classes="entry-section", id="relations"):
-                yield from groups
-        if entry.snippet is not None:
-            with Vertical(classes="entry-section", id="snippet"):
-                yield Label("Example 例", classes="section-title")
-                with HorizontalScroll(id="snippet-scroll"):
-                    yield Static(
-                        highlight(entry.snippet.code.rstrip("\n"), language="python"),
-                        id="snippet-code",
-                    )
-                with Horizontal(id="snippet-actions"):
-                    yield Button("▶ Run  r", id="run-snippet", compact=True)
-                    yield Button("Copy code  y", id="copy-snippet", compact=True)
-                    yield Button("Copy term  c", id="copy-term", compact=True)
-        requests = entry.asked_as.all()
-        if requests:
-            with Vertical(classes="entry-section", id="asked-as"):
-                yield Label("Asked as 聞き方", classes="section-title")
-                yield Static(asked_as_content(requests), id="asked-as-list")
-        if entry.sources:
-            with Vertical(classes="entry-section", id="sources"):
-                yield Label("Sources 出典", classes="section-title")
-                yield Static(sources_content(entry.sources), id="sources-list")
+            await self._relations.mount_all(groups)
+        snippet = entry.snippet if entry is not None else None
+        self._part("#snippet", shown=snippet is not None)
+        if snippet is not None:
+            code = highlight(snippet.code.rstrip("\n"), language="python")
+            self.query_one("#snippet-code", Static).update(code)
+            self.query_one("#snippet-scroll", HorizontalScroll).scroll_home(animate=False)
+        requests = entry.asked_as.all() if entry is not None else []
+        if self._part("#asked-as", shown=bool(requests)).display:
+            self.query_one("#asked-as-list", Static).update(asked_as_content(requests))
+        sources = entry.sources if entry is not None else []
+        if self._part("#sources", shown=bool(sources)).display:
+            self.query_one("#sources-list", Static).update(sources_content(sources))
+        if entry is None:
+            return
+        self.query_one("#headword", Static).update(entry.term.en)
+        self.query_one("#headword-ja", Static).update(headword_ja(entry))
+        self.query_one(EntryMeta).entry = entry
+        aliases = self._part("#entry-aliases", shown=bool(entry.aliases))
+        if entry.aliases:
+            assert isinstance(aliases, Static)
+            aliases.update("also: " + ", ".join(entry.aliases))
+        self.query_one("#definition-en", Paragraph).text = entry.definition.en
+        self.query_one("#definition-ja", Paragraph).text = tidy_japanese(entry.definition.ja)
