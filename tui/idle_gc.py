@@ -19,9 +19,10 @@ own from a timer on the UI thread:
   made each pass cost 0.1–0.2 s.
 * **Deep passes**, which unfreeze everything and collect it. Frozen objects are still freed
   by reference counting, but a frozen *cycle* is never collected, and the app's widgets die
-  in cycles (a closed palette, a replaced entry view). A deep pass costs what a full pass
-  always did and more (the dead cycles are freed then: after a minute of the bench's
-  non-stop use, 430,000 dead objects among 680,000 frozen took 1.2 s), so it waits for a
+  in cycles (a closed palette, the related words of the last entry). A deep pass costs
+  what a full pass always did and more (the dead cycles are freed then: after a minute of
+  the bench's non-stop use, 430,000 dead objects among 680,000 frozen took 1.2 s, before
+  the footer and the entry view stopped rebuilding their widgets), so it waits for a
   long pause (``deep_quiet_s`` without input: a reader reading) or for the terminal to lose
   focus. Only when the survivor passes have frozen ``deep_after_objects`` more objects
   since the last one (a few minutes of use without a long pause) does it take the next
