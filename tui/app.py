@@ -452,15 +452,14 @@ class GlossaryApp(App[None]):
                     semantic=self.load_semantic,
                     progress=self._progress,
                 )
-                self.call_from_thread(self._collector.begin_load)
-                loading = True
+            else:
+                engine.rebuild_indexes(self._progress, semantic=self.load_semantic)
+            self.call_from_thread(self._collector.begin_load)
+            loading = True
+            if self._owns_engine:
                 engine = open_engine(self.extra_folders, model=self.model, device=self.device)
                 if self.load_semantic:
                     engine.ensure_semantic(progress=self._progress)
-            else:
-                engine.rebuild_indexes(self._progress, semantic=self.load_semantic)
-                self.call_from_thread(self._collector.begin_load)
-                loading = True
             glossary = load_entries(engine)
         except GlossaryError as exc:
             self.call_later(self._rebuild_failed, exc, loading)

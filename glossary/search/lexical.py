@@ -26,7 +26,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,9 +110,9 @@ TermPostings = list[float]
 """The BM25 postings of one term, flat: ``[entry, tf, entry, tf, …]``."""
 
 
-def _postings(flat: Sequence[Any]) -> Iterator[Posting]:
-    """The postings of a :data:`PostingList`, one tuple each."""
-    fields = iter(flat)
+def _find(table: dict[str, PostingList], key: str) -> Iterator[Posting]:
+    """The postings under ``key`` in ``table``, one tuple each (none if it is absent)."""
+    fields = iter(table.get(key, ()))
     return zip(fields, fields, fields, fields, strict=False)  # whole: see LexicalIndex
 
 
@@ -335,8 +335,8 @@ class LexicalIndex:
         """Every entry with any lexical evidence, strongest first (then by BM25)."""
         found: dict[int, LexicalCandidate] = {}
 
-        def hit(postings: Sequence[Any], factor: float, signal: Signal | None = None) -> None:
-            for entry, code, surface, strength in _postings(postings):
+        def hit(postings: Iterable[Posting], factor: float, signal: Signal | None = None) -> None:
+            for entry, code, surface, strength in postings:
                 candidate = found.setdefault(entry, LexicalCandidate(entry))
                 text = self.surfaces[surface]
                 bonus = CASE_BONUS if text == query.core_raw else 0.0
@@ -358,24 +358,23 @@ class LexicalIndex:
             forms.append((query.normalized, NORMALIZED))
         # Loose postings carry their LOOSE discount from the build already.
         for form, factor in forms:
-            hit(self.exact.get(form, ()), factor)
-            hit(self.loose.get(loose(form), ()), factor)
+            hit(_find(self.exact, form), factor)
+            hit(_find(self.loose, loose(form)), factor)
         for kana in query.kana_readings:
-            hit(self.exact.get(kana, ()), ROMAJI, Signal.READING)
-            hit(self.loose.get(loose(kana), ()), ROMAJI, Signal.READING)
+            hit(_find(self.exact, kana), ROMAJI, Signal.READING)
+            hit(_find(self.loose, loose(kana)), ROMAJI, Signal.READING)
         if query.sound:
-            hit(self.loose.get(loose(query.sound), ()), KANJI_READING, Signal.READING)
+            hit(_find(self.loose, loose(query.sound)), KANJI_READING, Signal.READING)
 
     def _suffixes(self, query: LexicalQuery, hit: Callable[..., None]) -> None:
-        postings = self.suffix.get(query.core)
-        if postings:
-            hit(postings, 1.0)
+        if query.core in self.suffix:
+            hit(_find(self.suffix, query.core), 1.0)
             return
         if "." in query.core and " " not in query.core:
             last = query.core.rsplit(".", 1)[1]
             if last:
-                hit(self.exact.get(last, ()), LAST_PART / NAME, Signal.NAME)
-                hit(self.suffix.get(last, ()), LAST_PART / SUFFIX, Signal.NAME)
+                hit(_find(self.exact, last), LAST_PART / NAME, Signal.NAME)
+                hit(_find(self.suffix, last), LAST_PART / SUFFIX, Signal.NAME)
 
     def _identifiers(self, query: LexicalQuery, hit: Callable[..., None]) -> None:
         """Names inside a longer query: ``DataLoader の num_workers``, ``Adam の学習率``.
@@ -397,7 +396,7 @@ class LexicalIndex:
             postings = self._name_postings(key)
             if not code_like:
                 postings = [p for p in postings if self.entries[p[0]].kind == "api"]
-            hit([value for posting in postings for value in posting], IDENTIFIER, Signal.NAME)
+            hit(postings, IDENTIFIER, Signal.NAME)
 
     def _prefixes(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
         starts = [query.core, *(kana for kana in query.kana_readings if len(kana) >= 3)]
@@ -439,7 +438,7 @@ class LexicalIndex:
                 candidate.add(Signal.FUZZY, self.surfaces[surface], strength * own)
 
     def _name_postings(self, key: str) -> list[Posting]:
-        return [*_postings(self.exact.get(key, ())), *_postings(self.suffix.get(key, ()))]
+        return [*_find(self.exact, key), *_find(self.suffix, key)]
 
     def _bm25(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
         n = len(self.entries)

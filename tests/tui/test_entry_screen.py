@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 from tui_helpers import LexicalEngine, make_app, type_query, wait_for
 
@@ -39,6 +40,13 @@ async def open_entry(app: GlossaryApp, pilot: object, entry_id: str) -> EntryScr
     assert isinstance(app.screen, EntryScreen)
     await wait_for(pilot, lambda: shown_headword(app) == app.screen.entry.term.en)
     return app.screen
+
+
+async def run_confirmed(app: GlossaryApp, pilot: Pilot[None]) -> None:
+    """Run a user-folder snippet: ``r``, then "Run" in the confirmation dialog."""
+    await pilot.press("r")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+    await pilot.press("y")
 
 
 def status_of(panel: RunPanel) -> str:
@@ -159,9 +167,7 @@ async def test_a_long_run_streams_and_cancels_while_the_ui_answers(
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(app, pilot, "slow-count")
-        await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
-        await pilot.press("y")
+        await run_confirmed(app, pilot)
         panel = screen.run_panel
         await wait_for(pilot, lambda: "tick 3" in panel.output)
         assert panel.running
@@ -287,9 +293,7 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(
 
         screen = await open_entry(app, pilot, "slow-count")
         assert "Run" in footer_says(screen) and "Cancel" not in footer_says(screen)
-        await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
-        await pilot.press("y")
+        await run_confirmed(app, pilot)
         await wait_for(pilot, lambda: "Cancel" in footer_says(screen))
         await pilot.press("x")
         await wait_for(pilot, lambda: "Cancel" not in footer_says(screen))
