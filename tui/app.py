@@ -9,7 +9,9 @@ search screen says what is still loading.
 Keeping every action under a tenth of a second (``bench/bench_tui.py`` measures it) shapes
 a few choices here: the results and the entry screen are two modes, never stacked, so a
 theme switch restyles one screen; full garbage collections wait for a pause in typing
-(:mod:`tui.idle_gc`); each theme's CSS is parsed once (:mod:`tui.stylesheet`).
+(:mod:`tui.idle_gc`), and fewer of Textual's objects end up in reference cycles that only
+those passes free (:mod:`tui.line_caches`, :mod:`tui.stylesheet`); each theme's CSS is
+parsed once (:mod:`tui.stylesheet`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from glossary.schema import Entry
 from tui.commands import GlossaryCommands
 from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
 from tui.idle_gc import QuietCollector
+from tui.line_caches import install as keep_lines_short_lived
 from tui.messages import OpenEntry
 from tui.rebuild import rebuild_in_child
 from tui.screens.dialogs import ErrorDialog
@@ -117,6 +120,7 @@ class GlossaryApp(App[None]):
         start_snippet: SnippetStarter = start_snippet,
     ) -> None:
         super().__init__()
+        keep_lines_short_lived()
         self.stylesheet = ThemeStylesheet(variables=self.get_css_variables())
         self.engine: GlossaryEngine | None = engine
         self._owns_engine = engine is None

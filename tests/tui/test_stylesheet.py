@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from textual.app import App, ComposeResult
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
+from textual.widgets import OptionList
+
 from tui.stylesheet import ThemeStylesheet
 
 CSS = "Label { color: $primary; } Static { background: $surface; }"
@@ -31,3 +37,42 @@ def test_a_new_source_is_parsed() -> None:
     sheet.reparse()
     assert sheet.rules is not before
     assert len(sheet.rules) == len(before) + 1
+
+
+class ComponentApp(App[None]):
+    """An app with the stylesheet under test and a widget styled through component classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stylesheet = ThemeStylesheet(variables=self.get_css_variables())
+        self.theme = "textual-dark"
+
+    def compose(self) -> ComposeResult:
+        yield OptionList("one", "two", "three")
+
+
+def component_rules(node: DOMNode) -> dict[str, object]:
+    return {
+        name: (dict(styles.base._rules), dict(styles.inline._rules))
+        for name, styles in node._component_styles.items()
+    }
+
+
+@pytest.mark.anyio
+async def test_restyles_keep_the_component_nodes_and_give_textuals_styles() -> None:
+    app = ComponentApp()
+    async with app.run_test() as pilot:
+        options = app.query_one(OptionList)
+        nodes = {name: styles.node for name, styles in options._component_styles.items()}
+        dark = component_rules(options)
+        app.theme = "textual-light"
+        await pilot.pause()
+        options.focus()
+        await pilot.pause()
+        assert {name: s.node for name, s in options._component_styles.items()} == nodes
+        light = component_rules(options)
+        assert light != dark
+        # Textual's own method, with new virtual nodes, finds the same styles.
+        Stylesheet._process_component_classes(app.stylesheet, options)
+        assert component_rules(options) == light
+        assert {name: s.node for name, s in options._component_styles.items()} != nodes
