@@ -380,6 +380,20 @@ class Bench:
         await self.search("tensor", "type English query (80×24)")
         await self.run_command("Rebuild search indexes", rebuilt)
 
+    async def leave(self) -> None:
+        """The terminal loses focus after a round of use, and the collector's deep pass runs
+        then (``tui.idle_gc``): measured as the wait of a key pressed on coming back at once.
+        """
+        from textual import events
+
+        collector = self.app._collector
+        done = collector.deep_passes
+        due = bool(collector.frozen_passes)
+        async with self.measure("deep GC pass (terminal left)"):
+            self.app.post_message(events.AppBlur())
+            await self.wait_for(lambda: not due or collector.deep_passes > done)
+        self.app.post_message(events.AppFocus())
+
     async def resize(self) -> None:
         """From 80×24 to wide and back, over the results and over an entry."""
         from tui.screens.entry_screen import EntryScreen
@@ -395,7 +409,7 @@ class Bench:
         await self.home()
 
 
-SCENARIOS = ["browse", "run", "help", "themes", "palette", "resize", "wide", "rebuild"]
+SCENARIOS = ["browse", "run", "help", "themes", "palette", "resize", "wide", "leave", "rebuild"]
 """Groups of actions (``--only``); each but the rebuild runs once per repetition."""
 
 
@@ -413,6 +427,8 @@ async def run_scenario(bench: Bench, scenario: str) -> None:
         await bench.palette()
     elif scenario == "resize":
         await bench.resize()
+    elif scenario == "leave":
+        await bench.leave()
     elif scenario == "wide":
         await bench.pilot.resize_terminal(*WIDE)
         await bench.search_and_browse(WIDE, "wide")

@@ -22,7 +22,9 @@ own from a timer on the UI thread:
   in cycles (a closed palette, the related words of the last entry). A deep pass costs
   what a full pass always did and more (the dead cycles are freed then: after a minute of
   the bench's non-stop use, 430,000 dead objects among 680,000 frozen took 1.2 s, before
-  the footer and the entry view stopped rebuilding their widgets), so it waits for a
+  the footer and the entry view stopped rebuilding their widgets; 150 ms after a round of
+  the bench once Textual's lines stopped caching themselves, :mod:`tui.line_caches`), so it
+  waits for a
   long pause (``deep_quiet_s`` without input: a reader reading) or for the terminal to lose
   focus. Only when the survivor passes have frozen ``deep_after_objects`` more objects
   since the last one (a few minutes of use without a long pause) does it take the next

@@ -302,18 +302,22 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(
 async def test_the_view_keeps_its_widgets_from_entry_to_entry(
     lexical_engine: LexicalEngine,
 ) -> None:
-    """Only the related words are built again; parts an entry lacks are hidden."""
+    """Related words go on the widgets already there; parts an entry lacks are hidden."""
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(app, pilot, "autograd")
         headword = screen.query_one("#headword")
+        first_link = screen.query_one(".-related").query_one(RelationLink)
         assert screen.query_one("#snippet").display
-        app.post_message(OpenEntry("flashlight"))  # no example, no sources
+        app.post_message(OpenEntry("flashlight"))  # no example, no sources, one link
         await wait_for(pilot, lambda: shown_headword(app) == "flashlight")
         assert screen.query_one("#headword") is headword
         assert not screen.query_one("#snippet").display
         assert not screen.query_one("#sources").display
         assert [link.ref for link in screen.query(RelationLink)] == ["flame-torch"]
+        assert screen.query_one(RelationLink) is first_link
+        assert first_link.text == "→ torch (flaming)  松明（たいまつ）"
+        assert not screen.query_one(".-synonyms").display
         await pilot.press("escape")  # back to autograd, its example shown again
         await wait_for(pilot, lambda: shown_headword(app) == "autograd")
         assert screen.query_one("#snippet").display

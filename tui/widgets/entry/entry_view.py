@@ -105,10 +105,11 @@ class EntryView(VerticalScroll):
     """A scrolling view of one :class:`Entry`; set :attr:`entry` (or await :meth:`show`)
     to show another.
 
-    Its widgets are made once and filled with each entry; only the related words, whose
-    number varies, are built again. A replaced widget is garbage that dies in a reference
-    cycle, which only a slow full collection frees (``tui/idle_gc.py``), and rebuilding the
-    whole view at every link followed made a third of that garbage.
+    Its widgets are made once and filled with each entry; the related words go on the
+    widgets already there, and only those that differ in number or kind are added or removed
+    (:class:`~tui.widgets.entry.relations.RelationGroup`). A replaced widget is garbage that
+    dies in a reference cycle, which only a slow full collection frees (``tui/idle_gc.py``),
+    and rebuilding the whole view at every link followed made a third of that garbage.
     """
 
     entry: reactive[Entry | None] = reactive(None, init=False)
@@ -125,6 +126,7 @@ class EntryView(VerticalScroll):
         self._lookup = lookup
         self.set_reactive(EntryView.entry, entry)
         self._relations = Vertical(classes="entry-section", id="relations")
+        self._groups = {group.field_name: group for group in relation_groups(lookup)}
         self._filling = asyncio.Lock()  # one fill at a time: the last shows the last entry
 
     def compose(self) -> ComposeResult:
@@ -138,7 +140,8 @@ class EntryView(VerticalScroll):
             yield Label("Definition 定義", classes="section-title")
             yield Paragraph("", id="definition-en", classes="definition -en")
             yield Paragraph("", id="definition-ja", classes="definition -ja")
-        yield self._relations
+        with self._relations:
+            yield from self._groups.values()
         with Vertical(classes="entry-section", id="snippet"):
             yield Label("Example 例", classes="section-title")
             with HorizontalScroll(id="snippet-scroll"):
@@ -179,11 +182,10 @@ class EntryView(VerticalScroll):
         self._part("#entry-empty", shown=entry is None)
         for section in ("#entry-head", "#definition"):
             self._part(section, shown=entry is not None)
-        groups = relation_groups(entry, self._lookup) if entry is not None else []
-        await self._relations.remove_children()
-        self._relations.display = bool(groups)
-        if groups:
-            await self._relations.mount_all(groups)
+        relations = entry.relations() if entry is not None else {}
+        self._relations.display = any(relations.values())
+        for name, group in self._groups.items():
+            await group.show(relations.get(name, []))
         snippet = entry.snippet if entry is not None else None
         self._part("#snippet", shown=snippet is not None)
         if snippet is not None:

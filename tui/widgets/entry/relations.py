@@ -14,9 +14,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Label
 
-from glossary.schema import Entry, Relation, Term
+from glossary.schema import Relation, Term
 from tui.format import tidy_japanese
 from tui.messages import OpenEntry
 from tui.widgets.paragraph import Paragraph
@@ -91,7 +92,13 @@ class RelationLink(Paragraph, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "follow", "Follow link")]
 
     def __init__(self, text: str, ref: str) -> None:
-        super().__init__(f"→ {text}", hanging=2, by_words=True, classes="relation-link")
+        super().__init__("", hanging=2, by_words=True, classes="relation-link")
+        self.ref = ref
+        self.show_link(text, ref)
+
+    def show_link(self, text: str, ref: str) -> None:
+        """Lead to ``ref`` now, under the words ``text``."""
+        self.text = f"→ {text}"
         self.ref = ref
         self.tooltip = f"Open {ref}"
 
@@ -104,33 +111,64 @@ class RelationLink(Paragraph, can_focus=True):
         self.action_follow()
 
 
-class RelationGroup(Vertical):
-    """One kind of relation: a title and one word per line."""
+def line_widget(line: RelationLine) -> Paragraph:
+    """A new widget showing ``line``."""
+    if line.ref is not None:
+        return RelationLink(line.text, line.ref)
+    if line.kind == "note":
+        return Paragraph(line.text, hanging=2, classes="relation-note")
+    return Paragraph(line.text, hanging=2, by_words=True, classes="relation-word")
 
-    def __init__(
-        self,
-        field_name: str,
-        items: list[Relation],
-        lookup: TermLookup,
-    ) -> None:
+
+def show_line(widget: Widget, line: RelationLine) -> bool:
+    """Show ``line`` on a widget made by :func:`line_widget` for a line of the same kind;
+    ``False`` (and nothing changed) when it was made for another kind."""
+    if isinstance(widget, RelationLink):
+        if line.ref is None:
+            return False
+        widget.show_link(line.text, line.ref)
+        return True
+    if line.ref is not None or not isinstance(widget, Paragraph):
+        return False
+    if not widget.has_class("relation-note" if line.kind == "note" else "relation-word"):
+        return False
+    widget.text = line.text
+    return True
+
+
+class RelationGroup(Vertical):
+    """One kind of relation: a title and one word per line.
+
+    The entry view keeps one group per kind from entry to entry, and :meth:`show` puts the
+    next entry's words on the widgets already there where it can: widgets that are removed
+    die in reference cycles that only a slow full garbage collection frees (see
+    ``tui/idle_gc.py``), and the related words were most of what each link followed left.
+    """
+
+    def __init__(self, field_name: str, lookup: TermLookup) -> None:
         super().__init__(classes=f"relation-group -{field_name}")
         self.field_name = field_name
-        self._items = items
         self._lookup = lookup
 
     def compose(self) -> ComposeResult:
         yield Label(RELATION_TITLES[self.field_name], classes="section-title")
-        for line in relation_lines(self._items, self._lookup):
-            if line.ref is not None:
-                yield RelationLink(line.text, line.ref)
-            elif line.kind == "note":
-                yield Paragraph(line.text, hanging=2, classes="relation-note")
-            else:
-                yield Paragraph(line.text, hanging=2, by_words=True, classes="relation-word")
+
+    async def show(self, items: list[Relation]) -> None:
+        """Show ``items`` (hidden when there are none); returns once they are mounted."""
+        self.display = bool(items)
+        lines = relation_lines(items, self._lookup)
+        widgets = list(self.children)[1:]
+        kept = 0
+        for widget, line in zip(widgets, lines, strict=False):
+            if not show_line(widget, line):
+                break
+            kept += 1
+        if widgets[kept:]:
+            await self.remove_children(widgets[kept:])
+        if lines[kept:]:
+            await self.mount_all([line_widget(line) for line in lines[kept:]])
 
 
-def relation_groups(entry: Entry, lookup: TermLookup) -> list[RelationGroup]:
-    """A group per non-empty relation list of ``entry``, in display order."""
-    return [
-        RelationGroup(name, items, lookup) for name, items in entry.relations().items() if items
-    ]
+def relation_groups(lookup: TermLookup) -> list[RelationGroup]:
+    """A group for each kind of relation, in display order (each hidden until shown)."""
+    return [RelationGroup(name, lookup) for name in RELATION_TITLES]
