@@ -18,17 +18,16 @@ own from a timer on the UI thread:
   pause in typing instead, as a first version did, let ten seconds of objects pile up and
   made each pass cost 0.1–0.2 s.
 * **Deep passes**, which unfreeze everything and collect it. Frozen objects are still freed
-  by reference counting, but a frozen *cycle* is never collected, and the app's widgets die
-  in cycles (a closed palette, the related words of the last entry). A deep pass costs
+  by reference counting, but a frozen *cycle* is never collected, and the app's widgets
+  die in cycles (a closed palette, the related words of the last entry). A deep pass costs
   what a full pass always did and more (the dead cycles are freed then: after a minute of
   the bench's non-stop use, 430,000 dead objects among 680,000 frozen took 1.2 s, before
   the footer and the entry view stopped rebuilding their widgets; 150 ms after a round of
-  the bench once Textual's lines stopped caching themselves, :mod:`tui.line_caches`), so it
-  waits for a
-  long pause (``deep_quiet_s`` without input: a reader reading) or for the terminal to lose
-  focus. Only when the survivor passes have frozen ``deep_after_objects`` more objects
-  since the last one (a few minutes of use without a long pause) does it take the next
-  short pause (``quiet_s``) instead, so that memory stays bounded.
+  the bench once Textual's lines stopped caching themselves, :mod:`tui.line_caches`), so
+  it waits for a long pause (``deep_quiet_s`` without input: a reader reading) or for the
+  terminal to lose focus. Only when the survivor passes have frozen ``deep_after_objects``
+  more objects since the last one (a few minutes of use without a long pause) does it take
+  the next short pause (``quiet_s``) instead, so that memory stays bounded.
 
 While the app loads something it will keep (the entries, the model, rebuilt indexes: up to
 a few hundred thousand objects, built in a worker thread), both kinds wait, for at most
