@@ -100,14 +100,17 @@ BM25_FIELDS = {
 }
 
 Posting = tuple[int, int, int, float]  # entry index, signal code, surface index, strength
-PostingList = list[Any]
+PostingList = Sequence[Any]
 """The postings under one key, flat: ``[entry, code, surface, strength, entry, …]``.
 
 Flat, because a list per posting made the loaded index some 60,000 small lists: slower to
 decode, and each one more object for every pass of the cyclic garbage collector (which the
-terminal browser's long-lived process pays for, see ``tui/idle_gc.py``)."""
-TermPostings = list[float]
-"""The BM25 postings of one term, flat: ``[entry, tf, entry, tf, …]``."""
+terminal browser's long-lived process pays for, see ``tui/idle_gc.py``). A loaded index
+holds them as tuples: the collector stops tracking a tuple of numbers after its first pass
+over it, and never a list, so the 15,000 lists of the bundled glossary would be visited by
+every full pass for nothing."""
+TermPostings = Sequence[float]
+"""The BM25 postings of one term, flat: ``(entry, tf, entry, tf, …)``."""
 
 
 def _find(table: dict[str, PostingList], key: str) -> Iterator[Posting]:
@@ -214,6 +217,9 @@ class LexicalIndex:
     """
 
     def __init__(self, data: dict[str, Any]) -> None:
+        for name in ("exact", "loose", "suffix", "postings"):  # tuples: see PostingList
+            data[name] = {key: tuple(flat) for key, flat in data[name].items()}
+        data["entries"] = [tuple(row) for row in data["entries"]]
         self.fingerprint: str = data["fingerprint"]
         self.entries = [EntryInfo(*row) for row in data["entries"]]
         self.ids = {info.id: i for i, info in enumerate(self.entries)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -110,12 +111,26 @@ def test_stale_or_damaged_files_are_refused(tmp_path: Path, tiny_entries: list[E
 def test_a_posting_list_cut_short_is_refused(tmp_path: Path, tiny_entries: list[Entry]) -> None:
     """A file written whole (its checksum holds) by a faulty writer, not a damaged disk."""
     index = LexicalIndex.build(tiny_entries, "fp-1")
-    flat = next(iter(index.exact.values()))
+    key, flat = next(iter(index.exact.items()))
     assert len(flat) % 4 == 0  # entry, signal code, surface, strength: one posting after another
-    flat.pop()
+    index.exact[key] = flat[:-1]
     path = tmp_path / "lexical.json"
     index.save(path)
     assert LexicalIndex.load(path, "fp-1") is None
+
+
+def test_a_loaded_index_leaves_nothing_for_the_cyclic_collector(
+    tmp_path: Path, tiny_entries: list[Entry]
+) -> None:
+    """Its postings are tuples of numbers, which the collector stops tracking (lists it never
+    does): the terminal browser's full collections would visit each one."""
+    path = tmp_path / "lexical.json"
+    LexicalIndex.build(tiny_entries, "fp-1").save(path)
+    index = LexicalIndex.load(path, "fp-1")
+    assert index is not None
+    gc.collect()
+    tables = [index.exact, index.loose, index.suffix, index.postings]
+    assert not [flat for table in tables for flat in table.values() if gc.is_tracked(flat)]
 
 
 def test_load_or_build_rebuilds_when_data_changes(
