@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from textual.app import App, ComposeResult
+from textual.css import stylesheet as textual_stylesheet
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
 from textual.widgets import OptionList
@@ -37,6 +40,39 @@ def test_a_new_source_is_parsed() -> None:
     sheet.reparse()
     assert sheet.rules is not before
     assert len(sheet.rules) == len(before) + 1
+
+
+def test_a_new_source_is_the_only_one_parsed_again_with_each_theme(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first use of a widget class adds its CSS; the others keep their parsed rules."""
+    parsed: list[str] = []
+    parse = textual_stylesheet.parse
+
+    def counting_parse(scope: str, css: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(css)
+        return parse(scope, css, *args, **kwargs)
+
+    monkeypatch.setattr(textual_stylesheet, "parse", counting_parse)
+    dark = {"primary": "red", "surface": "black"}
+    light = {"primary": "blue", "surface": "white"}
+    sheet = ThemeStylesheet(variables=dark)
+    sheet.add_source(CSS, read_from=("test", "CSS"))
+    sheet.reparse()
+    sheet.set_variables(light)
+    sheet.reparse()
+    assert parsed == [CSS, CSS]
+    more = "Button { color: $primary; }"
+    sheet.add_source(more, read_from=("test", "more"))
+    sheet.reparse()
+    sheet.set_variables(dark)
+    sheet.reparse()
+    assert parsed == [CSS, CSS, more, more]
+    plain = Stylesheet(variables=dark)
+    plain.add_source(CSS, read_from=("test", "CSS"))
+    plain.add_source(more, read_from=("test", "more"))
+    plain.reparse()
+    assert [rule.css for rule in sheet.rules] == [rule.css for rule in plain.rules]
 
 
 class ComponentApp(App[None]):
