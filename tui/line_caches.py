@@ -95,5 +95,4 @@ def _memoized_by_colours(get_inner_outer: Callable[..., Any]) -> Callable[..., A
     def wrapper(self: StylesCache, base_background: Any, background: Any) -> Any:
         return by_colours(base_background, background)
 
-    wrapper.cache_info = by_colours.cache_info  # type: ignore[attr-defined]
     return wrapper

@@ -93,7 +93,6 @@ class RelationLink(Paragraph, can_focus=True):
 
     def __init__(self, text: str, ref: str) -> None:
         super().__init__("", hanging=2, by_words=True, classes="relation-link")
-        self.ref = ref
         self.show_link(text, ref)
 
     def show_link(self, text: str, ref: str) -> None:
@@ -111,13 +110,16 @@ class RelationLink(Paragraph, can_focus=True):
         self.action_follow()
 
 
+def line_class(line: RelationLine) -> str:
+    """The class of the plain widget that shows a ``words`` or ``note`` line."""
+    return "relation-note" if line.kind == "note" else "relation-word"
+
+
 def line_widget(line: RelationLine) -> Paragraph:
     """A new widget showing ``line``."""
     if line.ref is not None:
         return RelationLink(line.text, line.ref)
-    if line.kind == "note":
-        return Paragraph(line.text, hanging=2, classes="relation-note")
-    return Paragraph(line.text, hanging=2, by_words=True, classes="relation-word")
+    return Paragraph(line.text, hanging=2, by_words=line.kind != "note", classes=line_class(line))
 
 
 def show_line(widget: Widget, line: RelationLine) -> bool:
@@ -130,7 +132,7 @@ def show_line(widget: Widget, line: RelationLine) -> bool:
         return True
     if line.ref is not None or not isinstance(widget, Paragraph):
         return False
-    if not widget.has_class("relation-note" if line.kind == "note" else "relation-word"):
+    if not widget.has_class(line_class(line)):
         return False
     widget.text = line.text
     return True
