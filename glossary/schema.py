@@ -20,12 +20,13 @@ from pydantic import (
     model_validator,
 )
 
+from glossary.text.normalize import has_japanese
+
 ENTRY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 """Ids are stable and filename-safe. API entries use their dotted name (`torch.nn.Linear`);
 others use kebab-case English (`learning-rate`)."""
 
 _KANA_RE = re.compile(r"^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc\u30fd\u30fe\u30fb・ 　ー]+$")
-_JAPANESE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _NEEDS_READING_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶ]")
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -34,11 +35,6 @@ NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)
 def is_kana(text: str) -> bool:
     """True when ``text`` is written only in hiragana/katakana (plus ー, ・ and spaces)."""
     return bool(_KANA_RE.match(text))
-
-
-def has_japanese(text: str) -> bool:
-    """True when ``text`` holds at least one kana or kanji character."""
-    return bool(_JAPANESE_RE.search(text))
 
 
 def needs_reading(text: str) -> bool:

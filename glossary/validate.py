@@ -14,7 +14,8 @@ from pathlib import Path
 from glossary.datafiles import glossary_folders
 from glossary.errors import Problem
 from glossary.loader import EntryOrigin, collect
-from glossary.schema import Entry, Kind, has_japanese, is_kana, needs_reading
+from glossary.schema import Entry, Kind, is_kana, needs_reading
+from glossary.text.normalize import has_japanese
 
 EntryCheck = Callable[[Sequence[Entry], dict[str, EntryOrigin]], Iterable[Problem]]
 

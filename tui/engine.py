@@ -7,17 +7,16 @@ application opens the real engine with :func:`open_engine`, inside a worker thre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from glossary.progress import ProgressCallback
 
 if TYPE_CHECKING:
     from glossary.loader import Glossary
     from glossary.schema import Entry
     from glossary.search.types import Mode, SearchResponse
-
-ProgressCallback = Callable[[str, int, int], None]
-"""``progress(stage, done, total)`` while the model or an index is being built."""
 
 
 @runtime_checkable

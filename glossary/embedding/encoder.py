@@ -28,7 +28,7 @@ from glossary.errors import ModelError
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
-    from glossary.embedding.convert import ProgressCallback
+    from glossary.progress import ProgressCallback
 
 #: Most CPU threads for big batches unless OMP_NUM_THREADS says otherwise: a 384-wide model
 #: gains little from more, and the machine's other work would suffer.
@@ -416,7 +416,7 @@ def _default_threads() -> int:
 
 def _damaged(spec: ModelSpec, exc: BaseException) -> ModelError:
     """The error for a model folder that cannot be loaded."""
-    from glossary.embedding.convert import DEFAULT_MODEL_NAME
+    from glossary.embedding.defaults import DEFAULT_MODEL_NAME
 
     fix = (
         "run `torchgloss model path` to rebuild it"

@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from glossary.atomic import write_text_atomic
-from glossary.embedding.convert import DEFAULT_MODEL_NAME, ProgressCallback, ensure_default_spec
+from glossary.embedding.convert import ensure_default_spec
+from glossary.embedding.defaults import DEFAULT_MODEL_NAME
 from glossary.embedding.spec import ModelSpec
 from glossary.errors import ModelError
 from glossary.paths import models_dir
+from glossary.progress import ProgressCallback
 
 DEFAULT_ALIASES = frozenset({"default", DEFAULT_MODEL_NAME})
 LEAN_ARCHITECTURES = frozenset({"bert", "roberta", "xlm-roberta"})

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from glossary.embedding.defaults import DEFAULT_MODEL_NAME
 from glossary.errors import IndexError_, ModelError, UsageError
+from glossary.progress import ProgressCallback
 from glossary.search import lexical as lexical_index
 from glossary.search.fusion import FusionWeights, fuse, is_name_shaped
 from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, LexicalIndex, analyze
@@ -42,10 +44,6 @@ if TYPE_CHECKING:
     from glossary.schema import Entry
     from glossary.search.dense import DenseIndex
 
-#: The default model's name (as in ``glossary.embedding.convert``, kept here to stay import-light).
-DEFAULT_MODEL_NAME = "multilingual-e5-small"
-#: ``progress(stage, done, total)`` while the model or the dense index is being built.
-ProgressCallback = Callable[[str, int, int], None]
 
 LANGS = ("ja", "en")
 #: The most text given to the model for one query (the encoder would window anything longer).

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from glossary.loader import Glossary, collect
-from glossary.schema import Entry, has_japanese
+from glossary.schema import Entry
 from glossary.search.types import Match, Mode, SearchHit, SearchResponse, Signal
 from glossary.snippets.runner import OutputChunk, RunResult
+from glossary.text.normalize import has_japanese
 from tui.app import GlossaryApp
 
 DATA = Path(__file__).parent / "data"

@@ -20,8 +20,8 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, OptionList, Select, Static
 
 from glossary.errors import GlossaryError
-from glossary.schema import has_japanese
 from glossary.search.types import Mode
+from glossary.text.normalize import has_japanese
 from tui.format import definition_line
 from tui.messages import OpenEntry, SearchFinished
 from tui.widgets.footer import KeyFooter

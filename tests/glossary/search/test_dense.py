@@ -188,7 +188,7 @@ def test_flat_index_is_searched_without_faiss(tmp_path: Path, tiny_entries: list
 def test_large_indexes_use_hnsw(
     tmp_path: Path, tiny_entries: list[Entry], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dense, "FLAT_LIMIT", 0)
+    monkeypatch.setattr(dense.faiss_choice, "FLAT_LIMIT", 0)
     encoder = HashEncoder()
     directory = tmp_path / "dense"
     built = dense.build(directory, tiny_entries, encoder, expected(encoder))

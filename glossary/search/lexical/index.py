@@ -1,0 +1,305 @@
+"""The compiled lexical index in memory, and how a query is matched against it.
+
+See :mod:`glossary.search.lexical` for what it matches. The index is built by
+:mod:`.building` and read from disk by :mod:`.storage`; this module only holds and searches it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from glossary.search.lexical.query import MAX_LEXICAL_CHARS, LexicalQuery
+from glossary.search.lexical.strengths import (
+    BM25_B,
+    BM25_K1,
+    CASE_BONUS,
+    FUZZY_BASE,
+    FUZZY_SPAN,
+    IDENTIFIER,
+    KANJI_READING,
+    LAST_PART,
+    MAX_FUZZY_HITS,
+    MAX_PREFIX_HITS,
+    NAME,
+    NORMALIZED,
+    PREFIX_BASE,
+    PREFIX_SPAN,
+    QUESTION,
+    ROMAJI,
+    SIGNALS,
+    SUFFIX,
+)
+from glossary.search.types import Match, Signal
+from glossary.text.normalize import fold, has_japanese, has_kanji, loose
+
+if TYPE_CHECKING:
+    from glossary.schema import Entry
+    from glossary.search.freshness import FileStat
+
+_IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_CAMEL_CASE_RE = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
+
+Posting = tuple[int, int, int, float]  # entry index, signal code, surface index, strength
+PostingList = Sequence[Any]
+"""The postings under one key, flat: ``[entry, code, surface, strength, entry, …]``.
+
+Flat, because a list per posting made the loaded index some 60,000 small lists: slower to
+decode, and each one more object for every pass of the cyclic garbage collector (which the
+terminal browser's long-lived process pays for, see ``tui/idle_gc.py``). A loaded index
+holds them as tuples: the collector stops tracking a tuple of numbers after its first pass
+over it, and never a list, so the 15,000 lists of the bundled glossary would be visited by
+every full pass for nothing."""
+TermPostings = Sequence[float]
+"""The BM25 postings of one term, flat: ``(entry, tf, entry, tf, …)``."""
+
+
+def _find(table: dict[str, PostingList], key: str) -> Iterator[Posting]:
+    """The postings under ``key`` in ``table``, one tuple each (none if it is absent)."""
+    fields = iter(table.get(key, ()))
+    return zip(fields, fields, fields, fields, strict=False)  # whole: see LexicalIndex
+
+
+@dataclass(frozen=True, slots=True)
+class EntryInfo:
+    """What a search hit shows of an entry, kept in the index so no YAML is read."""
+
+    id: str
+    kind: str
+    api: str | None
+    term_en: str
+    term_ja: str
+    reading: str | None
+    summary_en: str
+    summary_ja: str
+
+
+@dataclass(slots=True)
+class LexicalCandidate:
+    """One entry the lexical index found, with its best evidence per signal."""
+
+    entry: int
+    strength: float = 0.0  # best name/alias/reading/fuzzy evidence, 0 if only BM25
+    matches: dict[Signal, Match] = field(default_factory=dict)
+    bm25: float = 0.0
+    coverage: float = 0.0  # share of the query's term weight (IDF) this entry contains
+    terms: list[str] = field(default_factory=list)
+
+    def add(self, signal: Signal, surface: str, strength: float) -> None:
+        """Keep ``strength`` if it beats this signal's best so far."""
+        best = self.matches.get(signal)
+        if best is None or strength > best.score:
+            self.matches[signal] = Match(signal, surface, strength)
+        self.strength = max(self.strength, strength)
+
+
+class LexicalIndex:
+    """A compiled lexical index; see the module docstring for what it matches.
+
+    Build it with :meth:`build`, persist it with :meth:`save`, and get it back cheaply with
+    :meth:`load` (``None`` if missing, stale or damaged) or :func:`load_or_build`.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        for name in ("exact", "loose", "suffix", "postings"):  # tuples: see PostingList
+            data[name] = {key: tuple(flat) for key, flat in data[name].items()}
+        data["entries"] = [tuple(row) for row in data["entries"]]
+        self.fingerprint: str = data["fingerprint"]
+        self.entries = [EntryInfo(*row) for row in data["entries"]]
+        self.ids = {info.id: i for i, info in enumerate(self.entries)}
+        self.surfaces: list[str] = data["surfaces"]
+        self.exact: dict[str, PostingList] = data["exact"]
+        self.loose: dict[str, PostingList] = data["loose"]
+        self.suffix: dict[str, PostingList] = data["suffix"]
+        self.postings: dict[str, TermPostings] = data["postings"]
+        tables: list[tuple[dict[str, Any], int]] = [
+            (self.exact, 4),
+            (self.loose, 4),
+            (self.suffix, 4),
+            (self.postings, 2),
+        ]
+        if any(len(flat) % width for table, width in tables for flat in table.values()):
+            raise ValueError("a flat posting list is cut short")
+        self.doc_len: list[float] = data["doc_len"]
+        self.name_keys: list[str] = data["name_keys"]  # sorted: for prefixes and typos
+        self.avg_len = (sum(self.doc_len) / len(self.doc_len)) if self.doc_len else 1.0
+        #: The compiled tables as built or read (what :mod:`.storage` writes back).
+        self.compiled = data
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # --------------------------------------------------------------- building and storage
+
+    @classmethod
+    def build(cls, entries: Sequence[Entry], fingerprint: str) -> LexicalIndex:
+        """Compile ``entries`` (slow: loads Sudachi and pykakasi)."""
+        from glossary.search.lexical.building import compile_entries
+
+        return cls(compile_entries(entries, fingerprint))
+
+    def save(
+        self, path: Path, folders: Sequence[str] = (), stats: Sequence[FileStat] | None = None
+    ) -> None:
+        """Write the index atomically; see :func:`.storage.save`."""
+        from glossary.search.lexical import storage
+
+        storage.save(self, path, folders, stats)
+
+    @classmethod
+    def load(cls, path: Path, fingerprint: str) -> LexicalIndex | None:
+        """The index at ``path`` if built from ``fingerprint`` and intact; see :mod:`.storage`."""
+        from glossary.search.lexical import storage
+
+        return storage.load(path, fingerprint)
+
+    # ---------------------------------------------------------------------------- searching
+
+    def search(self, query: LexicalQuery) -> list[LexicalCandidate]:
+        """Every entry with any lexical evidence, strongest first (then by BM25)."""
+        found: dict[int, LexicalCandidate] = {}
+
+        def hit(postings: Iterable[Posting], factor: float, signal: Signal | None = None) -> None:
+            for entry, code, surface, strength in postings:
+                candidate = found.setdefault(entry, LexicalCandidate(entry))
+                text = self.surfaces[surface]
+                bonus = CASE_BONUS if text == query.core_raw else 0.0
+                candidate.add(signal or SIGNALS[code], text, strength * factor + bonus)
+
+        lexical = len(query.text) <= MAX_LEXICAL_CHARS
+        if lexical:
+            self._exact_keys(query, hit)
+            self._suffixes(query, hit)
+            self._identifiers(query, hit)
+            self._prefixes(query, found)
+            self._typos(query, found)
+        self._bm25(query, found)
+        return sorted(found.values(), key=lambda c: (-c.strength, -c.bm25, c.entry))
+
+    def _exact_keys(self, query: LexicalQuery, hit: Callable[..., None]) -> None:
+        forms = [(query.folded, 1.0), (query.core, QUESTION)]
+        if query.normalized:
+            forms.append((query.normalized, NORMALIZED))
+        # Loose postings carry their LOOSE discount from the build already.
+        for form, factor in forms:
+            hit(_find(self.exact, form), factor)
+            hit(_find(self.loose, loose(form)), factor)
+        for kana in query.kana_readings:
+            hit(_find(self.exact, kana), ROMAJI, Signal.READING)
+            hit(_find(self.loose, loose(kana)), ROMAJI, Signal.READING)
+        if query.sound:
+            hit(_find(self.loose, loose(query.sound)), KANJI_READING, Signal.READING)
+
+    def _suffixes(self, query: LexicalQuery, hit: Callable[..., None]) -> None:
+        if query.core in self.suffix:
+            hit(_find(self.suffix, query.core), 1.0)
+            return
+        if "." in query.core and " " not in query.core:
+            last = query.core.rsplit(".", 1)[1]
+            if last:
+                hit(_find(self.exact, last), LAST_PART / NAME, Signal.NAME)
+                hit(_find(self.suffix, last), LAST_PART / SUFFIX, Signal.NAME)
+
+    def _identifiers(self, query: LexicalQuery, hit: Callable[..., None]) -> None:
+        """Names inside a longer query: ``DataLoader の num_workers``, ``Adam の学習率``.
+
+        Code-like words (dotted, snake_case, CamelCase) may name any entry. Other Latin words
+        count only beside Japanese text, only when capitalized like a name, and only as API
+        names: ``Adam`` in ``Adam の学習率``, but neither ``GPU`` in ``GPU が使えるか確認``
+        (not an API) nor ``tensor`` in ``tensor の形を変える`` (a common noun).
+        """
+        words = _IDENTIFIER_RE.findall(query.core_raw)
+        if len(words) == 1 and words[0].casefold() == query.core:
+            return
+        mixed = has_japanese(query.core)
+        for word in words:
+            code_like = "." in word or "_" in word or bool(_CAMEL_CASE_RE.search(word))
+            if not code_like and not (mixed and len(word) > 1 and not word.islower()):
+                continue
+            key = fold(word)
+            postings = self._name_postings(key)
+            if not code_like:
+                postings = [p for p in postings if self.entries[p[0]].kind == "api"]
+            hit(postings, IDENTIFIER, Signal.NAME)
+
+    def _prefixes(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
+        starts = [query.core, *(kana for kana in query.kana_readings if len(kana) >= 3)]
+        for core in starts:
+            if len(core) < (1 if has_japanese(core) else 2):
+                continue
+            start = bisect.bisect_left(self.name_keys, core)
+            keys: list[str] = []
+            for key in self.name_keys[start:]:
+                if not key.startswith(core):
+                    break
+                if key != core:
+                    keys.append(key)
+            keys.sort(key=len)
+            for key in keys[:MAX_PREFIX_HITS]:
+                strength = PREFIX_BASE + PREFIX_SPAN * len(core) / len(key)
+                for entry, code, surface, own in self._name_postings(key):
+                    candidate = found.setdefault(entry, LexicalCandidate(entry))
+                    candidate.add(SIGNALS[code], self.surfaces[surface], strength * own)
+
+    def _typos(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
+        core = query.core
+        budget = _edit_budget(core)
+        if budget == 0:
+            return
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        matches = process.extract(
+            core, self.name_keys, scorer=OSA.distance, score_cutoff=budget, limit=MAX_FUZZY_HITS
+        )
+        for key, distance, _ in matches:
+            if distance == 0:
+                continue
+            similarity = 1.0 - distance / max(len(core), len(key))
+            strength = FUZZY_BASE + FUZZY_SPAN * similarity
+            for entry, _code, surface, own in self._name_postings(key):
+                candidate = found.setdefault(entry, LexicalCandidate(entry))
+                candidate.add(Signal.FUZZY, self.surfaces[surface], strength * own)
+
+    def _name_postings(self, key: str) -> list[Posting]:
+        return [*_find(self.exact, key), *_find(self.suffix, key)]
+
+    def _bm25(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
+        n = len(self.entries)
+        idf: dict[str, float] = {}
+        for term in query.terms:
+            postings = self.postings.get(term)
+            if postings:
+                df = len(postings) // 2
+                idf[term] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        total = sum(idf.values())
+        if not total:
+            return
+        for term, weight in idf.items():
+            fields = iter(self.postings[term])
+            for entry_f, tf in zip(fields, fields, strict=False):
+                entry = int(entry_f)
+                norm = BM25_K1 * (1 - BM25_B + BM25_B * self.doc_len[entry] / self.avg_len)
+                candidate = found.setdefault(entry, LexicalCandidate(entry))
+                candidate.bm25 += weight * tf * (BM25_K1 + 1) / (tf + norm)
+                candidate.coverage += weight / total
+                candidate.terms.append(term)
+        for candidate in found.values():
+            if candidate.terms:
+                surface = " ".join(candidate.terms)
+                candidate.matches[Signal.TEXT] = Match(Signal.TEXT, surface, candidate.bm25)
+
+
+def _edit_budget(key: str) -> int:
+    """How many typos a key of this length may hold and still be recognised."""
+    length = len(key)
+    if length > 64 or has_kanji(key):
+        return 0  # a different kanji is a different word (内積, 外積), not a slip of the key
+    if has_japanese(key):
+        return 0 if length < 3 else 1 if length < 6 else 2
+    return 0 if length < 4 else 1 if length < 7 else 2 if length < 14 else 3

@@ -1,0 +1,67 @@
+"""Query analysis for the lexical index: the forms of one query that the index compares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from glossary.text.normalize import fold, has_japanese, has_kanji, romaji_to_kana, strip_question
+
+MAX_LEXICAL_CHARS = 200  # longer queries are not names: only BM25 runs on them
+MAX_TEXT_CHARS = 2000  # BM25 reads at most this much of a query
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalQuery:
+    """The forms of one query the index compares (computed once per query)."""
+
+    text: str  # cleaned query, as typed
+    folded: str
+    core: str  # folded, question framing removed
+    core_raw: str  # the core with its original letter case, for the case bonus
+    normalized: str | None  # Sudachi-normalized core (Japanese only)
+    kana_readings: tuple[str, ...]  # romaji read as kana
+    sound: str | None  # Sudachi reading of a kanji query
+    terms: tuple[str, ...]  # BM25 terms
+
+
+def analyze(text: str, *, romaji: bool = True) -> LexicalQuery:
+    """Prepare a cleaned query for :meth:`LexicalIndex.search`.
+
+    Args:
+        text: the query after :func:`glossary.text.normalize.clean`.
+        romaji: also read a Latin-letter query as romaji (off for ``--lang en``).
+    """
+    from glossary.text.words import index_terms
+
+    short = text[:MAX_LEXICAL_CHARS]
+    folded = fold(short)
+    core = strip_question(folded)
+    core_raw = _raw_core(short, core)
+    japanese = has_japanese(core)
+    normalized = sound = None
+    if japanese and len(text) <= MAX_LEXICAL_CHARS:
+        from glossary.text.sudachi import normalized_text, reading
+
+        normalized = fold(normalized_text(core))
+        if has_kanji(core):
+            sound = reading(core)
+    readings = tuple(romaji_to_kana(core)) if romaji and not japanese else ()
+    return LexicalQuery(
+        text=text,
+        folded=folded,
+        core=core,
+        core_raw=core_raw,
+        normalized=normalized if normalized != core else None,
+        kana_readings=readings,
+        sound=sound,
+        terms=tuple(dict.fromkeys(index_terms(text[:MAX_TEXT_CHARS]))),
+    )
+
+
+def _raw_core(text: str, core: str) -> str:
+    """The part of ``text`` that folds to ``core``, with its letter case (best effort)."""
+    import unicodedata
+
+    nfkc = " ".join(unicodedata.normalize("NFKC", text).split())
+    start = nfkc.casefold().find(core)
+    return nfkc[start : start + len(core)] if start >= 0 else core
