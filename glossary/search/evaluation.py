@@ -25,7 +25,10 @@ from glossary.search.types import Mode
 if TYPE_CHECKING:
     from glossary.search.engine import SearchEngine
 
-QUERY_KINDS = ("exact", "paraphrase", "kana", "romaji", "typo", "width", "mixed")
+QUERY_KINDS = (
+    "exact", "paraphrase", "kana", "romaji", "typo", "width", "mixed",
+    "question", "howto", "title", "error",
+)
 QUERY_LANGS = ("ja", "en", "mixed")
 MODES = (Mode.LEXICAL, Mode.SEMANTIC, Mode.HYBRID)
 DEPTH = 10  # results fetched per query: MRR@10
