@@ -337,9 +337,11 @@ class SearchEngine:
         if kind is not None:
             _check_kind(kind, {info.kind for info in self.lexical.entries})
         response = SearchResponse(query=text, mode=mode)
+        content = _content(query, text)
         candidates: list[LexicalCandidate] = []
         if mode is not Mode.SEMANTIC:
-            candidates = self.lexical.search(analyze(text, romaji=lang != "en"))
+            analyzed = analyze(text, romaji=lang != "en", content=content)
+            candidates = self.lexical.search(analyzed)
             if kind is not None:
                 candidates = [c for c in candidates if self.lexical.entries[c.entry].kind == kind]
         name_shaped = is_name_shaped(text)
@@ -347,7 +349,7 @@ class SearchEngine:
         if mode is Mode.SEMANTIC or (
             mode is Mode.HYBRID and not _decisive(candidates, name_shaped)
         ):
-            dense_hits = self._dense_hits(text, kind, mode, load_model, response)
+            dense_hits = self._dense_hits(content, kind, mode, load_model, response)
         ids = [info.id for info in self.lexical.entries]
         ranked = fuse(candidates, ids, dense_hits, mode, self.weights, name_shaped=name_shaped)
         for item in ranked:
@@ -392,6 +394,23 @@ class SearchEngine:
     def _kind_of(self, entry_id: str) -> str | None:
         position = self.lexical.ids.get(entry_id)
         return None if position is None else self.lexical.entries[position].kind
+
+
+def _content(raw: str, text: str) -> str:
+    """What the word and meaning signals should read of a query.
+
+    A pasted error or traceback is reduced to its exception type, the fixed words of its
+    message and the torch names of its frames (:mod:`glossary.text.tracebacks`); any other
+    query loses its context words (:mod:`.context_words`).
+    """
+    from glossary.search.context_words import content_of
+    from glossary.text.tracebacks import find_error
+
+    error = find_error(raw) if len(raw) >= 20 else None
+    if error is not None:
+        words = " ".join([error.exception, error.words, *error.names]).strip()
+        return clean(words)[:MAX_SEMANTIC_CHARS] or text
+    return content_of(text)
 
 
 def _decisive(candidates: Sequence[LexicalCandidate], name_shaped: bool) -> bool:

@@ -24,12 +24,14 @@ class LexicalQuery:
     terms: tuple[str, ...]  # BM25 terms
 
 
-def analyze(text: str, *, romaji: bool = True) -> LexicalQuery:
+def analyze(text: str, *, romaji: bool = True, content: str | None = None) -> LexicalQuery:
     """Prepare a cleaned query for :meth:`LexicalIndex.search`.
 
     Args:
         text: the query after :func:`glossary.text.normalize.clean`.
         romaji: also read a Latin-letter query as romaji (off for ``--lang en``).
+        content: the words BM25 reads (the query without its context words, or a pasted
+            error's fixed words); ``text`` itself when ``None``.
     """
     from glossary.text.words import index_terms
 
@@ -54,7 +56,7 @@ def analyze(text: str, *, romaji: bool = True) -> LexicalQuery:
         normalized=normalized if normalized != core else None,
         kana_readings=readings,
         sound=sound,
-        terms=tuple(dict.fromkeys(index_terms(text[:MAX_TEXT_CHARS]))),
+        terms=tuple(dict.fromkeys(index_terms((content or text)[:MAX_TEXT_CHARS]))),
     )
 
 
