@@ -74,6 +74,10 @@ _ENGLISH_RE = re.compile(
 _JAPANESE_RE = re.compile("|".join(re.escape(p) for p in JAPANESE), re.IGNORECASE)
 #: Decoration of blog titles: 【PyTorch】, 「…」 quotes, ！？ runs, ―― dashes.
 _DECORATION_RE = re.compile(r"【[^】]{0,20}】|[「」『』【】！!？?～〜―—]+")
+_JAPANESE_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_INSTALL_RE = re.compile(
+    r"install|インストール|導入|アンインストール|version|バージョン", re.IGNORECASE
+)
 _LEFT_RE = re.compile(r"[\w\u3040-\u30ff\u3400-\u9fff]")
 _LIBRARY_WORDS = re.compile(r"^(?:what\s+is|what's|about|)\s*$", re.IGNORECASE)
 
@@ -87,6 +91,10 @@ def content_of(text: str) -> str:
     >>> content_of("PyTorch とは")
     'PyTorch とは'
     """
+    if len(text.split()) <= 2 and not _JAPANESE_CHAR_RE.search(text):
+        return text  # "pytorch lighting": a name with a typo, not a question
+    if _INSTALL_RE.search(text):
+        return text  # installing PyTorch: the library is the subject
     stripped = _DECORATION_RE.sub(" ", text)
     stripped = _JAPANESE_RE.sub(" ", stripped)
     stripped = _ENGLISH_RE.sub(" ", stripped)
