@@ -33,6 +33,8 @@ _GENERIC_SIGNATURES = {"(*args, **kwargs)", "(self, /, *args, **kwargs)", "(...)
 
 
 def _skip(skipped: list[dict[str, str]], name: str, exc: BaseException) -> None:
+    if any(item["name"] == name for item in skipped):
+        return  # a module listed twice, or a class member reached again
     line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     skipped.append({"name": name, "error": type(exc).__name__, "message": line[:200]})
 
@@ -192,8 +194,9 @@ def _same_family(first: str, second: str) -> bool:
 
 def build_entries(
     modules: Sequence[str] = REFERENCE_MODULES, classes: Sequence[str] = MEMBER_CLASSES
-) -> tuple[list[ReferenceEntry], list[dict[str, str]]]:
-    """Every public name of ``modules`` and member of ``classes``, and what was skipped.
+) -> tuple[list[ReferenceEntry], list[dict[str, str]], dict[str, list[str]]]:
+    """Every public name of ``modules`` and member of ``classes``, what was skipped, and the
+    public names each module (or class) has, entry or not (what coverage counts).
 
     An object that a module re-exports from a module nested with it (``torch.autograd.no_grad``
     is ``torch.autograd.grad_mode.no_grad``; ``torch.cuda.amp`` in ``torch.cuda``), or that a
@@ -208,10 +211,12 @@ def build_entries(
     extra_aliases: dict[str, list[str]] = {}
     canonical_of: dict[int, str] = {}
     keep_alive: list[Any] = []  # ids stay unique only while the objects live
+    public: dict[str, list[str]] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for module_name in modules:
             for full, module, value in _module_members(module_name, skipped):
+                public.setdefault(module, []).append(full)
                 shareable = inspect.isclass(value) or inspect.isroutine(value)
                 first = canonical_of.get(id(value)) if shareable else None
                 if first is not None and _same_family(entries[first].module, module):
@@ -228,6 +233,7 @@ def build_entries(
                     keep_alive.append(value)
         for class_name in classes:
             for full, owner, value, doc in _class_members(class_name, skipped):
+                public.setdefault(owner, []).append(full)
                 if full in entries:
                     continue
                 try:
@@ -244,7 +250,7 @@ def build_entries(
             merged = tuple(dict.fromkeys([*entry.aliases, *forms]))
             entry = dataclasses.replace(entry, aliases=merged)
         result.append(entry)
-    return result, skipped
+    return result, skipped, public
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -256,11 +262,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, modules = args[0], args[1:] or list(REFERENCE_MODULES)
     import torch  # the one import by name; the rest are the listed torch modules
 
-    entries, skipped = build_entries(modules)
+    entries, skipped, public = build_entries(modules)
     data = {
         "torch_version": str(torch.__version__),
         "entries": [e.to_json() for e in entries],
         "skipped": skipped,
+        "public": public,
     }
     with open(out, "w", encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))

@@ -22,11 +22,17 @@ def signature_from_doc(doc: str, short_name: str) -> str | None:
     return None
 
 
-def summary_of(doc: str, short_name: str) -> str:
-    """The first paragraph as plain text, without a leading signature line."""
+def doc_body(doc: str, short_name: str) -> str:
+    """``doc`` without a leading signature line (shown apart, as the signature)."""
     text = doc.strip()
     if signature_from_doc(text, short_name) is not None:
         text = text.split("\n", 1)[1] if "\n" in text else ""
+    return text
+
+
+def summary_of(doc: str, short_name: str) -> str:
+    """The first paragraph as plain text, without a leading signature line."""
+    text = doc_body(doc, short_name)
     paragraphs = [p for p in re.split(r"\n\s*\n", render_docstring(text)) if p.strip()]
     if not paragraphs:
         return ""

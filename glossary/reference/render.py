@@ -63,8 +63,9 @@ _LATEX_WORD = re.compile(r"\\[A-Za-z]+|\\[,_{}]")
 _LATEX_WRAP = re.compile(
     r"\\(?:text|mathrm|mathbf|mathcal|mathbb|operatorname|textbf|textit)\{([^{}]*)\}"
 )
-_FRAC = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
-_SQRT = re.compile(r"\\sqrt\{([^{}]*)\}")
+_GROUP = r"\{((?:[^{}]|\{[^{}]*\})*)\}"  # braces with one level of nesting inside
+_FRAC = re.compile(r"\\[dt]?frac" + _GROUP + _GROUP)
+_SQRT = re.compile(r"\\sqrt" + _GROUP)
 
 _ROLE = re.compile(r":(?:[\w-]+:)*[\w-]+:`([^`]+)`")
 _TITLED = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
@@ -90,11 +91,16 @@ _DROPPED = {"math", "code-block", "code", "testcode", "testsetup", "testoutput",
 _HIDDEN = {"autosummary", "toctree", "currentmodule", "automodule", "autoclass", "autofunction"}
 
 
+def _wrap(part: str) -> str:
+    part = part.strip()
+    return part if re.fullmatch(r"[\w.]+", part) else f"({part})"
+
+
 def _latex(text: str) -> str:
     for _ in range(3):  # nested \frac{\sqrt{k}}{2} and the like
         text = _LATEX_WRAP.sub(r"\1", text)
-        text = _FRAC.sub(r"(\1)/(\2)", text)
-        text = _SQRT.sub(r"√(\1)", text)
+        text = _FRAC.sub(lambda m: f"{_wrap(m.group(1))}/{_wrap(m.group(2))}", text)
+        text = _SQRT.sub(lambda m: f"√{_wrap(m.group(1))}", text)
     return _LATEX_WORD.sub(lambda m: _LATEX.get(m.group(0), m.group(0)[1:]), text)
 
 

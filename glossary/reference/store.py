@@ -29,7 +29,7 @@ from glossary.reference.modules import MEMBER_CLASSES, REFERENCE_MODULES
 MAGIC = "torchgloss-reference"
 ENTRY_FIELDS = tuple(f.name for f in fields(ReferenceEntry))
 """Entries are stored as rows in this order: parsing lists is about twice as fast as dicts."""
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 BUILD_TIMEOUT_S = 300
 
 _CHILD = (
@@ -62,6 +62,8 @@ class ReferenceLayer:
     skipped: list[SkippedName]
     fingerprint: str
     modules: tuple[str, ...] = REFERENCE_MODULES
+    public_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Module (or class) → the dotted public names found there, with an entry or not."""
     by_name: dict[str, ReferenceEntry] = field(init=False)
     by_alias: dict[str, list[str]] = field(init=False)
 
@@ -151,9 +153,10 @@ def _layer_from(raw: bytes, version: str, modules: Sequence[str]) -> ReferenceLa
             for n, a, k, m, sig, summ, doc, url, ex, dep in data["rows"]
         ]
         skipped = [SkippedName(**item) for item in data["skipped"]]
+        public = {module: tuple(names) for module, names in data["public"].items()}
     except (ValueError, KeyError, TypeError):
         return None
-    return ReferenceLayer(entries, version, skipped, digest[:16], tuple(modules))
+    return ReferenceLayer(entries, version, skipped, digest[:16], tuple(modules), public)
 
 
 def read_layer(
@@ -203,7 +206,12 @@ def save_payload(path: Path, payload: dict[str, Any], modules: Sequence[str]) ->
     """Write ``payload`` with its header atomically; returns the bytes written."""
     rows = [[item[name] for name in ENTRY_FIELDS] for item in payload["entries"]]
     body = json.dumps(
-        {"fields": list(ENTRY_FIELDS), "rows": rows, "skipped": payload["skipped"]},
+        {
+            "fields": list(ENTRY_FIELDS),
+            "rows": rows,
+            "skipped": payload["skipped"],
+            "public": payload["public"],
+        },
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()
