@@ -209,7 +209,7 @@ def build_entries(
     skipped: list[dict[str, str]] = []
     entries: dict[str, ReferenceEntry] = {}
     extra_aliases: dict[str, list[str]] = {}
-    canonical_of: dict[int, str] = {}
+    canonical_of: dict[int, list[str]] = {}
     keep_alive: list[Any] = []  # ids stay unique only while the objects live
     public: dict[str, list[str]] = {}
     with warnings.catch_warnings():
@@ -218,8 +218,9 @@ def build_entries(
             for full, module, value in _module_members(module_name, skipped):
                 public.setdefault(module, []).append(full)
                 shareable = inspect.isclass(value) or inspect.isroutine(value)
-                first = canonical_of.get(id(value)) if shareable else None
-                if first is not None and _same_family(entries[first].module, module):
+                earlier = canonical_of.get(id(value), []) if shareable else []
+                first = next((n for n in earlier if _same_family(entries[n].module, module)), None)
+                if first is not None:
                     extra_aliases[first].append(full)
                     continue
                 try:
@@ -228,8 +229,8 @@ def build_entries(
                     _skip(skipped, full, exc)
                     continue
                 extra_aliases[full] = []
-                if shareable and id(value) not in canonical_of:
-                    canonical_of[id(value)] = full
+                if shareable:
+                    canonical_of.setdefault(id(value), []).append(full)
                     keep_alive.append(value)
         for class_name in classes:
             for full, owner, value, doc in _class_members(class_name, skipped):
