@@ -35,7 +35,8 @@ def curated_entry_for(
 
 def linking_entries(glossary: Glossary, ref: ReferenceEntry) -> list[Entry]:
     """Curated entries that link to ``ref``: a relation's ``ref``, their api, or an alias."""
-    names = {ref.name, *ref.aliases}
+    # dotted forms only: a bare "gradient" or "device" is a concept's id, not this API
+    names = {ref.name, *(a for a in ref.aliases if "." in a.strip(".") and a[0] != ".")}
     found = []
     for entry in glossary.entries:
         refs = {item.ref for items in entry.relations().values() for item in items if item.ref}

@@ -93,7 +93,7 @@ _HIDDEN = {"autosummary", "toctree", "currentmodule", "automodule", "autoclass",
 
 def _wrap(part: str) -> str:
     part = part.strip()
-    return part if re.fullmatch(r"[\w.]+", part) else f"({part})"
+    return part if re.fullmatch(r"[\w.]+|√\([^()]*\)|√[\w.]+", part) else f"({part})"
 
 
 def _latex(text: str) -> str:
