@@ -8,7 +8,6 @@ Standard library only.
 
 from __future__ import annotations
 
-import inspect
 import re
 
 _LATEX: dict[str, str] = {
@@ -140,6 +139,8 @@ def render_docstring(doc: str | None) -> str:
     """
     if not doc:
         return ""
+    import inspect  # only for cleandoc; inspect costs ~10 ms to import, loading need not pay it
+
     lines = inspect.cleandoc(doc).splitlines()
     substitutions: dict[str, str] = {}
     for line in lines:

@@ -12,15 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from glossary.atomic import write_bytes_atomic
 from glossary.errors import GlossaryError
 from glossary.paths import home_dir
 from glossary.reference.entry import ReferenceEntry
@@ -172,6 +169,9 @@ def read_layer(
 
 def build_payload(modules: Sequence[str] = REFERENCE_MODULES) -> dict[str, Any]:
     """Introspect torch in a child process; returns ``{"torch_version", "entries", "skipped"}``."""
+    import subprocess
+    import tempfile
+
     root = str(Path(__file__).resolve().parents[2])
     fd, out = tempfile.mkstemp(prefix="torchgloss-reference-", suffix=".json")
     os.close(fd)
@@ -204,6 +204,8 @@ def build_payload(modules: Sequence[str] = REFERENCE_MODULES) -> dict[str, Any]:
 
 def save_payload(path: Path, payload: dict[str, Any], modules: Sequence[str]) -> bytes:
     """Write ``payload`` with its header atomically; returns the bytes written."""
+    from glossary.atomic import write_bytes_atomic
+
     rows = [[item[name] for name in ENTRY_FIELDS] for item in payload["entries"]]
     body = json.dumps(
         {
