@@ -56,7 +56,8 @@ def main() -> None:
         print(f"torch {layer.torch_version}: {len(layer)} entries, {len(layer.skipped)} skipped")
         print(f"{'build (child process)':<34} {build_s:8.2f} s")
         print(f"{'store size':<34} {size / 1e6:8.2f} MB")
-        print(f"{'load (after import), median of ' + str(args.runs):<34} {statistics.median(loads):8.1f} ms")
+        label = f"load (after import), median of {args.runs}"
+        print(f"{label:<34} {statistics.median(loads):8.1f} ms")
         print(f"{'load, best':<34} {min(loads):8.1f} ms   heavy imports: {heavy}")
         print()
         counts = Counter(entry.module for entry in layer.entries)
