@@ -9,6 +9,7 @@ from typing import Any
 from glossary.loader import Glossary
 from glossary.schema import Kind
 
+
 @dataclass(frozen=True, slots=True)
 class GlossaryStats:
     """Size of the glossary: entries by kind, API entries, snippets, relations."""
