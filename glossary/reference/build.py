@@ -2,9 +2,9 @@
 
 ``python -I -c '…' OUT.json [MODULE …]`` (started by :mod:`glossary.reference.store`) imports
 the listed torch modules, and only those, then writes ``{"torch_version", "entries",
-"skipped"}`` as JSON. A module that fails to import or an attribute that raises on access is
-recorded in ``skipped`` (name, exception type, one line) and the build goes on. Standard
-library and torch only: nothing else is imported by name.
+"skipped", "public"}`` as JSON. A module that fails to import or an attribute that raises on
+access is recorded in ``skipped`` (name, exception type, one line) and the build goes on.
+Standard library and torch only: nothing else is imported by name.
 """
 
 from __future__ import annotations

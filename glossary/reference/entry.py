@@ -41,9 +41,10 @@ MODULE_PAGES: dict[str, str] = {
 class ReferenceEntry:
     """One public name of the installed torch, as introspection finds it.
 
-    ``name`` is the canonical dotted name and also the entry's id. The same object reachable
-    under another public name of the listed modules (``torch.autograd.no_grad`` for
-    ``torch.no_grad``) is not a second entry: that name is in ``aliases``.
+    ``name`` is the canonical dotted name and also the entry's id. The same object re-exported
+    by a module nested with its first one (``torch.autograd.grad_mode.no_grad`` for
+    ``torch.autograd.no_grad``) is not a second entry: that name is in ``aliases``. See
+    :func:`glossary.reference.build.build_entries` for why unrelated modules keep their own.
     """
 
     name: str
