@@ -129,6 +129,12 @@ def _foreign(value: Any) -> bool:
     return not owner.startswith(("torch", "builtins")) and owner != "math"
 
 
+def _incidental(short: str, value: Any) -> bool:
+    """What a module without ``__all__`` holds without exporting it: imported helpers, and
+    ``TYPE_CHECKING`` or shared-docstring tables (``reproducibility_notes``)."""
+    return _foreign(value) or short == "TYPE_CHECKING" or isinstance(value, dict)
+
+
 def _module_members(
     module_name: str, skipped: list[dict[str, str]]
 ) -> Iterable[tuple[str, str, Any]]:
@@ -151,7 +157,7 @@ def _module_members(
                 raise
             _skip(skipped, full, exc)
             continue
-        if isinstance(value, types.ModuleType) or (not has_all and _foreign(value)):
+        if isinstance(value, types.ModuleType) or (not has_all and _incidental(short, value)):
             continue
         yield full, module_name, value
 

@@ -26,7 +26,7 @@ from glossary.reference.modules import MEMBER_CLASSES, REFERENCE_MODULES
 MAGIC = "torchgloss-reference"
 ENTRY_FIELDS = tuple(f.name for f in fields(ReferenceEntry))
 """Entries are stored as rows in this order: parsing lists is about twice as fast as dicts."""
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 BUILD_TIMEOUT_S = 300
 
 _CHILD = (
