@@ -159,7 +159,7 @@ def test_stats_coverage_reports_each_module() -> None:
     result = CliRunner().invoke(cli, ["stats", "--json", "--coverage"])
     assert result.exit_code == 0, result.output
     rows = {row["module"]: row for row in json.loads(result.output)["coverage"]}
-    assert set(rows) == {
+    assert set(rows) >= {
         "torch",
         "torch.nn",
         "torch.nn.functional",
