@@ -49,9 +49,9 @@ def _reference_only(layer: ReferenceLayer, prefix: str, *, examples: bool) -> st
 
     curated = curated_names(load_glossary(), layer)
     for entry in layer.entries:
-        if entry.name.startswith(prefix) and entry.name not in curated:
-            if bool(entry.examples) is examples and entry.kind == "function":
-                return entry.name
+        wanted = bool(entry.examples) is examples and entry.kind == "function"
+        if wanted and entry.name.startswith(prefix) and entry.name not in curated:
+            return entry.name
     raise AssertionError(f"every {prefix} name is curated")
 
 
