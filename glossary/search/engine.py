@@ -20,6 +20,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -32,7 +33,8 @@ from glossary.progress import ProgressCallback
 from glossary.search import lexical as lexical_index
 from glossary.search.fusion import FusionWeights, fuse, is_name_shaped
 from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, LexicalIndex, analyze
-from glossary.search.types import Mode, SearchHit, SearchResponse, Signal
+from glossary.search.lexical.strengths import IDENTIFIER
+from glossary.search.types import Match, Mode, SearchHit, SearchResponse, Signal
 from glossary.text.normalize import clean
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from glossary.embedding.encoder import Encoder
     from glossary.embedding.spec import ModelSpec
     from glossary.loader import Glossary
+    from glossary.reference import ReferenceLayer
     from glossary.schema import Entry
     from glossary.search.dense import DenseIndex
 
@@ -87,6 +90,7 @@ class SearchEngine:
         self._encoder: Encoder | None = None  # embeds passages when an index is built
         self._query_encoder: Encoder | None = None  # embeds queries (no torch on CPU)
         self._dense: DenseIndex | None = None
+        self._reference: ReferenceLayer | None = None
         self._lock = threading.RLock()
         self._encode_lock = threading.Lock()
 
@@ -307,6 +311,7 @@ class SearchEngine:
         kind: str | None = None,
         mode: Mode = Mode.HYBRID,
         load_model: bool = True,
+        layer: str | None = None,
     ) -> SearchResponse:
         """Rank entries for ``query``; never raises for odd text.
 
@@ -319,7 +324,12 @@ class SearchEngine:
             mode: ``HYBRID`` (default), ``LEXICAL`` (names and words, never the model) or
                 ``SEMANTIC`` (dense vectors only).
             load_model: when ``False``, a query that would need the model is answered from the
-                lexical signals alone (the TUI while the model loads in a worker).
+                lexical signals alone (the TUI while the model loads in a worker), and the
+                reference layer is used only if it is built already.
+            layer: ``"curated"`` or ``"reference"`` keeps only entries of that layer;
+                ``None`` (or ``"all"``) both. A reference entry (a public name of the installed
+                torch without a curated entry, :mod:`glossary.reference`) answers a query that
+                names it exactly, or mentions it in code form, ahead of any weaker match.
 
         Raises:
             UsageError: the query is empty or blank, or an argument is out of range.
@@ -336,6 +346,10 @@ class SearchEngine:
             raise UsageError(f"--lang must be 'ja' or 'en', not {lang!r}.")
         if kind is not None:
             _check_kind(kind, {info.kind for info in self.lexical.entries})
+        if layer == "all":
+            layer = None
+        if layer not in (None, "curated", "reference"):
+            raise UsageError(f"--layer must be curated, reference or all, not {layer!r}.")
         response = SearchResponse(query=text, mode=mode)
         content = _content(query, text)
         candidates: list[LexicalCandidate] = []
@@ -352,12 +366,23 @@ class SearchEngine:
             dense_hits = self._dense_hits(content, kind, mode, load_model, response)
         ids = [info.id for info in self.lexical.entries]
         ranked = fuse(candidates, ids, dense_hits, mode, self.weights, name_shaped=name_shaped)
+        if mode is not Mode.SEMANTIC and layer != "curated" and kind in (None, "api"):
+            exact = bool(candidates) and candidates[0].strength >= DECISIVE
+            response.results.extend(
+                self._reference_hits(text, exact, name_shaped, build=load_model)[:limit]
+            )
+        if layer == "reference":
+            response.results = response.results[:limit]
+            response.elapsed_ms = (time.perf_counter() - started) * 1000
+            return response
         for item in ranked:
             position = self.lexical.ids.get(item.entry_id)
             if position is None:
                 continue  # a dense row for an entry the lexical index no longer has
             info = self.lexical.entries[position]
             if kind is not None and info.kind != kind:
+                continue
+            if any(hit.id == info.id for hit in response.results):
                 continue
             response.results.append(_hit(info, item.score, tuple(item.matches)))
             if len(response.results) >= limit:
@@ -368,6 +393,56 @@ class SearchEngine:
             )
         response.elapsed_ms = (time.perf_counter() - started) * 1000
         return response
+
+    def _reference_hits(
+        self, text: str, exact_curated: bool, name_shaped: bool, *, build: bool
+    ) -> list[SearchHit]:
+        """Reference entries the query names: the whole query (``torch.rsqrt``,
+        ``repeat_interleave``) unless a curated entry matched exactly, or code-form mentions
+        inside it (``F.grid_sample で画像を変形``). Curated APIs are left to the curated layer."""
+        names = _code_mentions(text)
+        whole = text.strip().removeprefix(".").removesuffix("()")
+        if name_shaped and not exact_curated and whole.isascii():
+            names.insert(0, whole)
+        if not names:
+            return []
+        reference = self._reference_layer(build)
+        if reference is None:
+            return []
+        curated = {info.api for info in self.lexical.entries if info.api} | set(self.lexical.ids)
+        hits: list[SearchHit] = []
+        for name in dict.fromkeys(names):
+            found = reference.resolve(name)
+            if found is None or found.name in curated or any(h.id == found.name for h in hits):
+                continue
+            strength = 1.0 if name == whole else IDENTIFIER
+            hits.append(
+                SearchHit(
+                    id=found.name,
+                    term_en=found.name,
+                    term_ja="",
+                    kind="api",
+                    api=found.name,
+                    score=strength,
+                    matched_by=(Match(Signal.NAME, name, strength),),
+                    summary_en=found.summary,
+                    layer="reference",
+                )
+            )
+        return hits
+
+    def _reference_layer(self, build: bool) -> ReferenceLayer | None:
+        """The installed torch's reference layer; ``None`` when it cannot be had (never raises:
+        search goes on with the curated layer)."""
+        with self._lock:
+            if self._reference is None:
+                from glossary.reference import ReferenceLayerError, load_reference_layer
+
+                try:
+                    self._reference = load_reference_layer(build=build)
+                except ReferenceLayerError:
+                    return None
+            return self._reference
 
     def _dense_hits(
         self, text: str, kind: str | None, mode: Mode, load_model: bool, response: SearchResponse
@@ -411,6 +486,18 @@ def _content(raw: str, text: str) -> str:
         words = " ".join([error.exception, error.words, *error.names]).strip()
         return clean(words)[:MAX_SEMANTIC_CHARS] or text
     return content_of(text)
+
+
+_CODE_MENTION_RE = re.compile(
+    r"(?<![\w.])(?:(?:torch|nn|F|Tensor)\.[A-Za-z_][\w.]*[A-Za-z0-9_]|\.[a-z_]\w*\(\)|"
+    r"[a-z]+_[a-z_]*[a-z]\b)"
+)
+
+
+def _code_mentions(text: str) -> list[str]:
+    """Names written as code inside a query: ``torch.x``, ``nn.X``, ``F.x``, ``Tensor.x``,
+    ``.x()``, ``snake_case``."""
+    return [m.removeprefix(".").removesuffix("()") for m in _CODE_MENTION_RE.findall(text)]
 
 
 def _decisive(candidates: Sequence[LexicalCandidate], name_shaped: bool) -> bool:
