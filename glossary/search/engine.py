@@ -368,11 +368,11 @@ class SearchEngine:
         ranked = fuse(candidates, ids, dense_hits, mode, self.weights, name_shaped=name_shaped)
         if mode is not Mode.SEMANTIC and layer != "curated" and kind in (None, "api"):
             exact = bool(candidates) and candidates[0].strength >= DECISIVE
-            response.results.extend(
-                self._reference_hits(text, exact, name_shaped, build=load_model)[:limit]
-            )
+            references = self._reference_hits(text, exact, name_shaped, build=load_model)
+        else:
+            references = []
         if layer == "reference":
-            response.results = response.results[:limit]
+            response.results = references[:limit]
             response.elapsed_ms = (time.perf_counter() - started) * 1000
             return response
         for item in ranked:
@@ -382,11 +382,11 @@ class SearchEngine:
             info = self.lexical.entries[position]
             if kind is not None and info.kind != kind:
                 continue
-            if any(hit.id == info.id for hit in response.results):
-                continue
             response.results.append(_hit(info, item.score, tuple(item.matches)))
             if len(response.results) >= limit:
                 break
+        if references:
+            response.results = _with_references(response.results, references)[:limit]
         if mode is Mode.HYBRID and response.results and not candidates:
             response.notices.append(
                 "No entry contains these words; the results are the closest in meaning."
@@ -410,10 +410,17 @@ class SearchEngine:
         if reference is None:
             return []
         curated = {info.api for info in self.lexical.entries if info.api} | set(self.lexical.ids)
+        # The same operation under another namespace (torch.masked_fill for the curated
+        # torch.Tensor.masked_fill) is answered by the curated entry unless named in full.
+        short = {name.rsplit(".", 1)[-1].rstrip("_") for name in curated}
         hits: list[SearchHit] = []
         for name in dict.fromkeys(names):
             found = reference.resolve(name)
             if found is None or found.name in curated or any(h.id == found.name for h in hits):
+                continue
+            if name != found.name and found.name.rsplit(".", 1)[-1].rstrip("_") in short:
+                continue
+            if name == whole and exact_curated:
                 continue
             strength = 1.0 if name == whole else IDENTIFIER
             hits.append(
@@ -492,6 +499,19 @@ _CODE_MENTION_RE = re.compile(
     r"(?<![\w.])(?:(?:torch|nn|F|Tensor)\.[A-Za-z_][\w.]*[A-Za-z0-9_]|\.[a-z_]\w*\(\)|"
     r"[a-z]+_[a-z_]*[a-z]\b)"
 )
+
+
+def _with_references(curated: list[SearchHit], references: list[SearchHit]) -> list[SearchHit]:
+    """Reference hits among curated ones: a whole-query name first; a mention after the top
+    curated hit when that one is itself named in the query, else first."""
+    whole = [hit for hit in references if hit.score >= 1.0]
+    mentioned = [hit for hit in references if hit.score < 1.0]
+    named = bool(curated) and any(
+        m.signal in (Signal.NAME, Signal.ALIAS) and m.score >= IDENTIFIER
+        for m in curated[0].matched_by
+    )
+    head = curated[:1] if named else []
+    return [*whole, *head, *mentioned, *curated[len(head) :]]
 
 
 def _code_mentions(text: str) -> list[str]:
