@@ -230,4 +230,6 @@ def _hit_view(rank: int, hit: SearchHit, japanese: bool) -> Text:
 def _why(match: Match) -> str:
     if match.signal.value == "text":
         return f"words {match.surface}"
+    if match.signal.value == "template":
+        return f"error template “{match.surface}”"
     return f"{match.signal.value} “{match.surface}”"

@@ -36,6 +36,7 @@ from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, Lexic
 from glossary.search.lexical.strengths import IDENTIFIER
 from glossary.search.types import Match, Mode, SearchHit, SearchResponse, Signal
 from glossary.text.normalize import clean
+from glossary.text.tracebacks import PastedError, find_error
 
 if TYPE_CHECKING:
     import numpy as np
@@ -351,10 +352,11 @@ class SearchEngine:
         if layer not in (None, "curated", "reference"):
             raise UsageError(f"--layer must be curated, reference or all, not {layer!r}.")
         response = SearchResponse(query=text, mode=mode)
-        content = _content(query, text)
+        error = find_error(query) if len(query) >= 20 else None
+        content = _content(error, text)
         candidates: list[LexicalCandidate] = []
         if mode is not Mode.SEMANTIC:
-            analyzed = analyze(text, romaji=lang != "en", content=content)
+            analyzed = analyze(text, romaji=lang != "en", content=content, error=error)
             candidates = self.lexical.search(analyzed)
             if kind is not None:
                 candidates = [c for c in candidates if self.lexical.entries[c.entry].kind == kind]
@@ -478,7 +480,7 @@ class SearchEngine:
         return None if position is None else self.lexical.entries[position].kind
 
 
-def _content(raw: str, text: str) -> str:
+def _content(error: PastedError | None, text: str) -> str:
     """What the word and meaning signals should read of a query.
 
     A pasted error or traceback is reduced to its exception type, the fixed words of its
@@ -486,9 +488,7 @@ def _content(raw: str, text: str) -> str:
     query loses its context words (:mod:`.context_words`).
     """
     from glossary.search.context_words import content_of
-    from glossary.text.tracebacks import find_error
 
-    error = find_error(raw) if len(raw) >= 20 else None
     if error is not None:
         words = " ".join([error.exception, error.words, *error.names]).strip()
         return clean(words)[:MAX_SEMANTIC_CHARS] or text

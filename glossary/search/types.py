@@ -18,6 +18,7 @@ class Signal(StrEnum):
     ALIAS = "alias"  # … an alias
     READING = "reading"  # … the kana/romaji reading of a Japanese headword or alias
     FUZZY = "fuzzy"  # … close to one of those, with typos
+    TEMPLATE = "template"  # a pasted error matches an error entry's message template
     TEXT = "text"  # BM25 over the words of all the entry's text
     SEMANTIC = "semantic"  # dense-vector similarity
 

@@ -35,6 +35,8 @@ from glossary.search.lexical.strengths import (
     ROMAJI,
     SIGNALS,
     SUFFIX,
+    TEMPLATE,
+    TEMPLATE_OTHER_TYPE,
 )
 from glossary.search.types import Match, Signal
 from glossary.text.normalize import fold, has_japanese, has_kanji, loose
@@ -253,6 +255,8 @@ class LexicalIndex:
             raise ValueError("a flat posting list is cut short")
         self.doc_len: list[float] = data["doc_len"]
         self.name_keys: list[str] = data["name_keys"]  # sorted: for prefixes and typos
+        self.templates: list[tuple[int, str, str]] = [tuple(t) for t in data["templates"]]
+        self._compiled: list[Any] | None = None
         self.avg_len = (sum(self.doc_len) / len(self.doc_len)) if self.doc_len else 1.0
         #: The compiled tables as built or read (what :mod:`.storage` writes back).
         self.compiled = data
@@ -304,6 +308,8 @@ class LexicalIndex:
             self._identifiers(query, hit)
             self._prefixes(query, found)
             self._typos(query, found)
+        if query.error_message:
+            self._templates(query, found)
         self._bm25(query, found)
         return sorted(found.values(), key=lambda c: (-c.strength, -c.bm25, c.entry))
 
@@ -358,13 +364,37 @@ class LexicalIndex:
             )
             key = fold(word)
             if code_like:
-                hit(self._name_postings(key), IDENTIFIER, Signal.NAME)
+                postings = self._name_postings(key)
+                if written_as_code:  # ".contiguous()" is a method, not the concept of the word
+                    postings = [p for p in postings if self._is_api(p[0])]
+                hit(postings, IDENTIFIER, Signal.NAME)
             elif mixed and len(word) > 1 and not word.islower():
                 postings = [p for p in self._name_postings(key) if self._is_api(p[0])]
                 hit(postings, IDENTIFIER, Signal.NAME)
             elif sentence and len(word) >= 4 and word.islower() and key not in _COMMON_WORDS:
                 postings = [p for p in _find(self.suffix, key) if self._is_api(p[0])]
                 hit(postings, PLAIN_MENTION, Signal.NAME)
+
+    def _templates(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
+        """A pasted error against every error entry's message templates (compiled once)."""
+        if self._compiled is None:
+            from glossary.text.error_templates import TemplateError, compile_template
+
+            compiled = []
+            for entry, exception, template in self.templates:
+                try:
+                    compiled.append((entry, exception, template, compile_template(template)))
+                except TemplateError:
+                    continue  # validated at load; an index from elsewhere is not trusted
+            self._compiled = compiled
+        message = query.error_message or ""
+        pasted = query.error_type.rsplit(".", 1)[-1]
+        for entry, exception, template, pattern in self._compiled:
+            if pattern.search(message) is None:
+                continue
+            same = not pasted or pasted == exception.rsplit(".", 1)[-1]
+            candidate = found.setdefault(entry, LexicalCandidate(entry))
+            candidate.add(Signal.TEMPLATE, template, TEMPLATE if same else TEMPLATE_OTHER_TYPE)
 
     def _is_api(self, entry: int) -> bool:
         return self.entries[entry].kind == "api"

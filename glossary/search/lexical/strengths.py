@@ -29,6 +29,8 @@ IDENTIFIER = 0.8  # a code-like word inside a longer query (a mention: "nn.LSTM 
 PLAIN_MENTION = 0.5  # a plain word of a sentence that is the last part of an API name
 PREFIX_BASE, PREFIX_SPAN = 0.5, 0.3  # 0.5 + 0.3 * (query length / name length)
 FUZZY_BASE, FUZZY_SPAN = 0.45, 0.3  # 0.45 + 0.3 * similarity
+TEMPLATE = 0.97  # a pasted error matches an error entry's message template
+TEMPLATE_OTHER_TYPE = 0.8  # … but the pasted exception type is another one
 #: Evidence at least this strong makes an entry a certain answer (no need for the model).
 DECISIVE = 0.85
 
