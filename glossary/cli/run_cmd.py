@@ -78,9 +78,21 @@ def run(
     from glossary.snippets.trust import runnable_snippet
 
     snippet = runnable_snippet(load(ctx), entry_id, confirmed=yes)
+    limits = {"timeout_s": timeout_s or snippet.timeout_s, "requires_cuda": snippet.requires_cuda}
     if as_json:
-        echo_json(result_json(entry_id, run_snippet(snippet, timeout_s=timeout_s)))
+        data = result_json(entry_id, run_snippet(snippet, timeout_s=timeout_s))
+        if snippet.reproduce is not None:
+            data["reproduction"] = result_json(entry_id, run_snippet(snippet.reproduce, **limits))
+        echo_json(data)
         return
+    if snippet.reproduce is not None:
+        click.secho("Reproduction (raises the error):", bold=True, err=True)
+        show_code(console(), snippet.reproduce)
+        with start_snippet(snippet.reproduce, **limits) as process:
+            for chunk in process:
+                click.echo(chunk.text, nl=False, err=chunk.stream == "stderr")
+        click.secho(describe(process.wait()), fg="yellow", err=True)
+        click.secho("Fix:", bold=True, err=True)
     show_code(console(), snippet.code)
     with start_snippet(snippet, timeout_s=timeout_s) as process:
         for chunk in process:
