@@ -88,9 +88,24 @@ def run(
         source = runnable_snippet(glossary, entry_id, confirmed=yes)
     else:
         source = _reference_program(glossary, entry_id, confirmed=yes)
+    reproduce = source.reproduce if not isinstance(source, str) else None
+    limits: dict[str, Any] = {}
+    if not isinstance(source, str):
+        limits = {"timeout_s": timeout_s or source.timeout_s, "requires_cuda": source.requires_cuda}
     if as_json:
-        echo_json(result_json(entry_id, run_snippet(source, timeout_s=timeout_s)))
+        data = result_json(entry_id, run_snippet(source, timeout_s=timeout_s))
+        if reproduce is not None:
+            data["reproduction"] = result_json(entry_id, run_snippet(reproduce, **limits))
+        echo_json(data)
         return
+    if reproduce is not None:
+        click.secho("Reproduction (raises the error):", bold=True, err=True)
+        show_code(console(), reproduce)
+        with start_snippet(reproduce, **limits) as process:
+            for chunk in process:
+                click.echo(chunk.text, nl=False, err=chunk.stream == "stderr")
+        click.secho(describe(process.wait()), fg="yellow", err=True)
+        click.secho("Fix:", bold=True, err=True)
     show_code(console(), source if isinstance(source, str) else source.code)
     with start_snippet(source, timeout_s=timeout_s) as process:
         for chunk in process:
