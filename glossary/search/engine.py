@@ -31,7 +31,7 @@ from glossary.embedding.defaults import DEFAULT_MODEL_NAME
 from glossary.errors import IndexError_, ModelError, UsageError
 from glossary.progress import ProgressCallback
 from glossary.search import lexical as lexical_index
-from glossary.search.fusion import FusionWeights, fuse, is_name_shaped
+from glossary.search.fusion import Fused, FusionWeights, fuse, is_name_shaped
 from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, LexicalIndex, analyze
 from glossary.search.lexical.strengths import IDENTIFIER
 from glossary.search.types import Match, Mode, SearchHit, SearchResponse, Signal
@@ -54,6 +54,8 @@ LANGS = ("ja", "en")
 MAX_SEMANTIC_CHARS = 1000
 #: How many dense hits take part in fusion.
 DENSE_CANDIDATES = 100
+#: How much an error entry's score counts for a query that is not a pasted error.
+ERROR_ENTRY_WEIGHT = 0.8
 #: An exact answer is certain when it beats the next exact answer by this much.
 DECISIVE_MARGIN = 0.03
 #: A typo is certain when its fuzzy match is this strong and this far ahead of any other name.
@@ -368,9 +370,15 @@ class SearchEngine:
             dense_hits = self._dense_hits(content, kind, mode, load_model, response)
         ids = [info.id for info in self.lexical.entries]
         ranked = fuse(candidates, ids, dense_hits, mode, self.weights, name_shaped=name_shaped)
+        if error is None:
+            ranked = self._errors_behind(ranked)
         if mode is not Mode.SEMANTIC and layer != "curated" and kind in (None, "api"):
             exact = bool(candidates) and candidates[0].strength >= DECISIVE
-            references = self._reference_hits(text, exact, name_shaped, build=load_model)
+            # In a pasted error, torch names are the message's words (torch.Size, grad_fn),
+            # not what the question is about: only a whole-query name counts there.
+            references = self._reference_hits(
+                text, exact, name_shaped, build=load_model, mentions=error is None
+            )
         else:
             references = []
         if layer == "reference":
@@ -396,13 +404,24 @@ class SearchEngine:
         response.elapsed_ms = (time.perf_counter() - started) * 1000
         return response
 
+    def _errors_behind(self, ranked: list[Fused]) -> list[Fused]:
+        """Error entries answer pasted errors: for any other query their score counts less
+        (``get a number out of a one-element tensor`` is about ``item()``, not about the
+        error ``item()`` raises on a bigger tensor)."""
+        kinds = self.lexical.entries
+        for item in ranked:
+            position = self.lexical.ids.get(item.entry_id)
+            if position is not None and kinds[position].kind == "error":
+                item.score *= ERROR_ENTRY_WEIGHT
+        return sorted(ranked, key=lambda f: (-f.score, f.entry_id))
+
     def _reference_hits(
-        self, text: str, exact_curated: bool, name_shaped: bool, *, build: bool
+        self, text: str, exact_curated: bool, name_shaped: bool, *, build: bool, mentions: bool
     ) -> list[SearchHit]:
         """Reference entries the query names: the whole query (``torch.rsqrt``,
         ``repeat_interleave``) unless a curated entry matched exactly, or code-form mentions
         inside it (``F.grid_sample で画像を変形``). Curated APIs are left to the curated layer."""
-        names = _code_mentions(text)
+        names = _code_mentions(text) if mentions else []
         whole = text.strip().removeprefix(".").removesuffix("()")
         if name_shaped and not exact_curated and whole.isascii():
             names.insert(0, whole)
