@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from glossary.text.error_templates import TemplateError, compile_template
 from glossary.text.normalize import has_japanese
 
 ENTRY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -55,6 +56,7 @@ class Kind(StrEnum):
     TOOL = "tool"  # software around PyTorch: pip, conda, TensorBoard, TorchServe
     HARDWARE = "hardware"  # GPU, CPU and platforms such as CUDA
     FORMAT = "format"  # file and exchange formats: ONNX, state_dict files
+    ERROR = "error"  # an error or warning PyTorch prints: mat1 and mat2 shapes cannot be multiplied
 
 
 class _Strict(BaseModel):
@@ -128,7 +130,15 @@ class Snippet(_Strict):
     output_regex: str | None = Field(
         default=None, description="A regular expression that must match somewhere in stdout."
     )
-    requires_cuda: bool = Field(default=False, description="Skip where no CUDA device exists.")
+    reproduce: str | None = Field(
+        default=None,
+        description="Error entries only (required there): Python source that raises, or warns "
+        "with, the entry's error. The check passes when it fails with the entry's exception "
+        "and a message matching one of its templates; 'code' is then the fixed program.",
+    )
+    requires_cuda: bool = Field(
+        default=False, description="Skip where no CUDA device exists (both programs)."
+    )
     timeout_s: float | None = Field(default=None, gt=0, le=120, description="Override the timeout.")
 
     @field_validator("output_regex")
@@ -140,6 +150,36 @@ class Snippet(_Strict):
             except re.error as exc:
                 raise ValueError(f"output_regex does not compile: {exc}") from None
         return value
+
+
+class ErrorInfo(_Strict):
+    """What an error entry's error is, why it happens and how to fix it."""
+
+    exception: str = Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$",
+        description="The exception or warning class as Python prints it: RuntimeError, "
+        "ValueError, UserWarning, torch.OutOfMemoryError, _pickle.UnpicklingError …",
+    )
+    messages: list[NonEmpty] = Field(
+        min_length=1,
+        description="Message templates as PyTorch prints them, variable parts replaced by "
+        "placeholders: {shape} ([64, 3, 3, 3], torch.Size([1, 10]), 64x512), {int}, {float}, "
+        "{number}, {dtype} (Float, torch.FloatTensor, float32), {device} (cpu, cuda:0), "
+        "{name} (an identifier or quoted name), {path}, {text} (anything); {{ and }} are "
+        "literal braces. A template matches anywhere in the message, whitespace-tolerant.",
+    )
+    cause: Text = Field(description="What went wrong, in the user's terms.")
+    fix: Text = Field(description="What to change, concretely.")
+
+    @field_validator("messages")
+    @classmethod
+    def _templates_compile(cls, values: list[str]) -> list[str]:
+        for index, value in enumerate(values):
+            try:
+                compile_template(value)
+            except TemplateError as exc:
+                raise ValueError(f"template {index + 1} ({value!r}): {exc}") from None
+        return values
 
 
 class AskedAs(_Strict):
@@ -200,7 +240,16 @@ class Entry(_Strict):
     since: str | None = Field(
         default=None, pattern=r"^\d+\.\d+(\.\d+)?$", description="First torch version with it."
     )
-    snippet: Snippet | None = None
+    snippet: Snippet | None = Field(
+        default=None,
+        description="A runnable example; for error entries 'reproduce' raises the error and "
+        "'code' is the fixed program.",
+    )
+    error: ErrorInfo | None = Field(
+        default=None,
+        description="Error entries only (required there): exception, message templates, "
+        "cause and fix.",
+    )
     sources: list[Source] = Field(default_factory=list)
     tags: list[NonEmpty] = Field(default_factory=list, description="Free-form area tags.")
 
@@ -208,6 +257,23 @@ class Entry(_Strict):
     def _api_entries_name_their_api(self) -> Entry:
         if self.kind is Kind.API and not self.api:
             raise ValueError("an entry of kind 'api' needs the 'api' field (its dotted name)")
+        return self
+
+    @model_validator(mode="after")
+    def _error_entries_have_their_error(self) -> Entry:
+        if self.kind is Kind.ERROR:
+            if self.error is None:
+                raise ValueError("an entry of kind 'error' needs the 'error' block")
+            if self.snippet is None or self.snippet.reproduce is None:
+                raise ValueError(
+                    "an entry of kind 'error' needs 'snippet.reproduce' (a program that raises "
+                    "the error) besides 'snippet.code' (the fixed program)"
+                )
+        else:
+            if self.error is not None:
+                raise ValueError("only entries of kind 'error' may have an 'error' block")
+            if self.snippet is not None and self.snippet.reproduce is not None:
+                raise ValueError("only entries of kind 'error' may have 'snippet.reproduce'")
         return self
 
     def relations(self) -> dict[str, list[Relation]]:

@@ -131,6 +131,7 @@ class SearchServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
             lang=request.get("lang"),
             kind=request.get("kind"),
             mode=Mode(request.get("mode", Mode.HYBRID.value)),
+            layer=request.get("layer"),
         )
         return {
             "ok": True,

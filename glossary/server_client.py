@@ -54,6 +54,7 @@ def remote_search(
     lang: str | None = None,
     kind: str | None = None,
     mode: Mode = Mode.HYBRID,
+    layer: str | None = None,
 ) -> SearchResponse | None:
     """Search through a running server, or ``None`` when none serves these folders."""
     if not path.exists():
@@ -68,6 +69,7 @@ def remote_search(
             "lang": lang,
             "kind": kind,
             "mode": mode.value,
+            "layer": layer,
         },
     )
     if not reply or not reply.get("ok"):

@@ -1,23 +1,13 @@
-"""Counts that describe a loaded glossary, and how much of the public torch API it covers."""
+"""Counts that describe a loaded glossary (API coverage: :mod:`glossary.reference.curated`)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from glossary.loader import Glossary
 from glossary.schema import Kind
-
-COVERAGE_MODULES: tuple[str, ...] = (
-    "torch",
-    "torch.nn",
-    "torch.nn.functional",
-    "torch.optim",
-    "torch.optim.lr_scheduler",
-    "torch.utils.data",
-)
-"""The modules whose public names ``stats --coverage`` measures."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,65 +59,3 @@ def glossary_stats(glossary: Glossary) -> GlossaryStats:
         linked_relations=linked,
         files=len({origin.path for origin in glossary.origins.values()}),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleCoverage:
-    """How many of one module's public names have an entry."""
-
-    module: str
-    public: int
-    covered: int
-    missing: list[str] = field(default_factory=list)
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.covered / self.public if self.public else 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "module": self.module,
-            "public": self.public,
-            "covered": self.covered,
-            "percent": round(self.percent, 1),
-        }
-
-
-def public_names(module_name: str) -> list[str]:
-    """Public names of an installed module: ``__all__`` if it has one, else non-underscore
-    attributes that are not sub-modules; imports torch."""
-    import importlib
-    import types
-
-    module = importlib.import_module(module_name)
-    names = getattr(module, "__all__", None)
-    if names is None:
-        names = [
-            n
-            for n, v in vars(module).items()
-            if not n.startswith("_") and not isinstance(v, types.ModuleType)
-        ]
-    return sorted({str(n) for n in names if not str(n).startswith("_")})
-
-
-def api_coverage(
-    glossary: Glossary, modules: tuple[str, ...] = COVERAGE_MODULES
-) -> list[ModuleCoverage]:
-    """For each module, which of its public names an entry documents.
-
-    A name counts as covered when an entry's ``api`` (or a dotted alias) is ``module.name``, or
-    is ``module.name.something`` for a class whose methods have entries.
-    """
-    documented: set[str] = set()
-    for entry in glossary.entries:
-        if entry.api:
-            documented.add(entry.api)
-        documented.update(a for a in entry.aliases if a.startswith("torch."))
-    prefixes = {name.rsplit(".", 1)[0] for name in documented if "." in name}
-    report = []
-    for module in modules:
-        names = public_names(module)
-        covered = [n for n in names if f"{module}.{n}" in documented or f"{module}.{n}" in prefixes]
-        missing = [n for n in names if n not in set(covered)]
-        report.append(ModuleCoverage(module, len(names), len(covered), missing))
-    return report

@@ -40,6 +40,7 @@ Examples:
   torchgloss search jidoubibun           # romaji works too
   torchgloss show torch.cat
   torchgloss run torch.cat               # run the entry's example
+  torchgloss 自動微分                     # no command: the words are searched
   torchgloss                             # open the terminal browser
 """
 
@@ -62,6 +63,14 @@ class LazyGroup(click.Group):
             command: click.Command = getattr(module, attr)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """``torchgloss 自動微分`` searches: words that are not a command are a query."""
+        if args and not args[0].startswith("-") and args[0] not in self.list_commands(ctx):
+            return "search", self.get_command(ctx, "search"), args
+        return super().resolve_command(ctx, args)
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True, help=HELP)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from glossary.loader import Glossary
+    from glossary.reference import ReferenceLayer
 
 
 def console(stderr: bool = False) -> Console:
@@ -40,3 +41,14 @@ def load(ctx: click.Context) -> Glossary:
     from glossary.loader import load_glossary
 
     return load_glossary(data_dirs(ctx))
+
+
+def reference_layer(*, build: bool) -> ReferenceLayer | None:
+    """The reference layer of the installed torch, or None where there is none (no torch, or
+    not built yet and ``build`` is False)."""
+    from glossary.reference import ReferenceLayerError, load_reference_layer
+
+    try:
+        return load_reference_layer(build=build)
+    except ReferenceLayerError:
+        return None

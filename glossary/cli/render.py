@@ -63,15 +63,29 @@ def entry_view(entry: Entry, glossary: Glossary | None = None) -> RenderableType
         parts.append(Text("Asked as (how people look for it) / こんな聞き方で", style="bold"))
         for request in entry.asked_as.all():
             parts.append(Text("  “" + request + "”", style="italic"))
+    if entry.error is not None:
+        parts.append(Text())
+        parts.append(Text(f"Error 例外: {entry.error.exception}", style="bold red"))
+        for template in entry.error.messages:
+            parts.append(Text("  " + template, style="red"))
+        for title, text in (("Cause 原因", entry.error.cause), ("Fix 対処", entry.error.fix)):
+            parts.append(Text())
+            parts.append(Text(title, style="bold"))
+            parts.append(Text(text.en))
+            parts.append(Text(text.ja))
     for name, items in entry.relations().items():
         if items:
             parts.append(Text())
             parts.append(Text(RELATION_TITLES[name], style="bold"))
             for item in items:
                 parts.append(Text("  • " + relation_label(item, glossary)))
+    if entry.snippet is not None and entry.snippet.reproduce is not None:
+        parts.append(Text())
+        parts.append(_code_panel(entry.snippet.reproduce, "Reproduction 再現（raises the error）"))
     if entry.snippet is not None:
         parts.append(Text())
-        title = "Example" + (" (needs CUDA)" if entry.snippet.requires_cuda else "")
+        title = "Fix 修正後" if entry.snippet.reproduce is not None else "Example"
+        title += " (needs CUDA)" if entry.snippet.requires_cuda else ""
         parts.append(
             Panel(
                 Syntax(
@@ -92,3 +106,8 @@ def entry_view(entry: Entry, glossary: Glossary | None = None) -> RenderableType
         for source in entry.sources:
             parts.append(Text(f"  {source.title}" + (f" <{source.url}>" if source.url else "")))
     return Group(*parts)
+
+
+def _code_panel(code: str, title: str) -> Panel:
+    syntax = Syntax(code.rstrip(), "python", theme="ansi_dark", background_color="default")
+    return Panel(syntax, title=title, title_align="left")

@@ -16,6 +16,8 @@ from glossary.cli.common import console, echo_json, load
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from glossary.loader import Glossary
+    from glossary.schema import Snippet
     from glossary.snippets.checks import SnippetCheck
     from glossary.snippets.runner import RunResult
 
@@ -70,6 +72,9 @@ def run(
     """Run the example of ENTRY_ID and show its code and output.
 
     \b
+    ENTRY_ID may also be any public torch name without a curated entry (torch.cdist,
+    F.grid_sample): its docstring's examples run, and their output is shown, not checked.
+
     The example runs in its own isolated Python process, with limits on time, memory and
     output. A failing example is reported, not raised: its exit status is in the output, and
     the command exits with 0. Examples from your own glossary folders run only with --yes.
@@ -77,17 +82,61 @@ def run(
     from glossary.snippets.runner import run_snippet, start_snippet
     from glossary.snippets.trust import runnable_snippet
 
-    snippet = runnable_snippet(load(ctx), entry_id, confirmed=yes)
+    glossary = load(ctx)
+    source: Snippet | str
+    if entry_id in glossary.by_id:
+        source = runnable_snippet(glossary, entry_id, confirmed=yes)
+    else:
+        source = _reference_program(glossary, entry_id, confirmed=yes)
+    reproduce = source.reproduce if not isinstance(source, str) else None
+    limits: dict[str, Any] = {}
+    if not isinstance(source, str):
+        limits = {"timeout_s": timeout_s or source.timeout_s, "requires_cuda": source.requires_cuda}
     if as_json:
-        echo_json(result_json(entry_id, run_snippet(snippet, timeout_s=timeout_s)))
+        data = result_json(entry_id, run_snippet(source, timeout_s=timeout_s))
+        if reproduce is not None:
+            data["reproduction"] = result_json(entry_id, run_snippet(reproduce, **limits))
+        echo_json(data)
         return
-    show_code(console(), snippet.code)
-    with start_snippet(snippet, timeout_s=timeout_s) as process:
+    if reproduce is not None:
+        click.secho("Reproduction (raises the error):", bold=True, err=True)
+        show_code(console(), reproduce)
+        with start_snippet(reproduce, **limits) as process:
+            for chunk in process:
+                click.echo(chunk.text, nl=False, err=chunk.stream == "stderr")
+        click.secho(describe(process.wait()), fg="yellow", err=True)
+        click.secho("Fix:", bold=True, err=True)
+    show_code(console(), source if isinstance(source, str) else source.code)
+    with start_snippet(source, timeout_s=timeout_s) as process:
         for chunk in process:
             click.echo(chunk.text, nl=False, err=chunk.stream == "stderr")
     result = process.wait()
     colour = "green" if result.ok else "yellow" if result.skipped else "red"
     click.secho(describe(result), fg=colour, err=True)
+
+
+def _reference_program(glossary: Glossary, name: str, *, confirmed: bool) -> Snippet | str:
+    """What ``run NAME`` runs for a name without a curated id: the curated entry for that API
+    if one exists, else the reference entry's docstring examples (bundled torch: trusted)."""
+    from glossary.cli.common import reference_layer
+    from glossary.reference.lookup import answer_name
+    from glossary.reference.program import example_program
+    from glossary.snippets.errors import NoSnippetError
+    from glossary.snippets.trust import runnable_snippet
+
+    answer = answer_name(glossary, reference_layer(build=True), name)
+    if answer.curated is not None:
+        return runnable_snippet(glossary, answer.curated.id, confirmed=confirmed)
+    ref = answer.reference
+    if ref is None:
+        return runnable_snippet(glossary, name)  # raises the usual "no such entry" error
+    program = example_program(ref)
+    if program is None:
+        raise NoSnippetError(
+            f"{ref.name} has no runnable example in the installed torch's docstring; "
+            f"read it with `torchgloss show {ref.name}`."
+        )
+    return program
 
 
 @click.command("check-snippets")

@@ -42,6 +42,13 @@ MODES = [m.value for m in Mode]
     show_default=True,
     help="Which signals rank: names + words + meaning, names + words only, or meaning only.",
 )
+@click.option(
+    "--layer",
+    type=click.Choice(["curated", "reference", "all"]),
+    default="all",
+    show_default=True,
+    help="Curated entries, the installed torch's reference pages (not yet curated), or both.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--model", help="Embedding model: a folder or Hub id (default: bundled E5).")
 @click.option("--device", help="Device for the model: cpu, cuda, mps (default: best present).")
@@ -53,6 +60,7 @@ def search(
     lang: str | None,
     kind: str | None,
     mode: str,
+    layer: str,
     as_json: bool,
     model: str | None,
     device: str | None,
@@ -69,7 +77,9 @@ def search(
         torchgloss search torch.cta --json
         printf 'cat\\nじどうびぶん\\n' | torchgloss search -
     """
-    searcher = _Searcher(data_dirs(ctx), model, device, _Options(limit, lang, kind, Mode(mode)))
+    searcher = _Searcher(
+        data_dirs(ctx), model, device, _Options(limit, lang, kind, Mode(mode), layer)
+    )
     if query == ("-",):
         _search_lines(searcher)
         return
@@ -86,6 +96,7 @@ class _Options:
     lang: str | None
     kind: str | None
     mode: Mode
+    layer: str = "all"
 
 
 class _Searcher:
@@ -114,7 +125,9 @@ class _Searcher:
             self.engine = SearchEngine.open(self.extra, model=self.model, device=self.device)
             self.engine.on_progress = _BuildProgress()
         o = self.options
-        return self.engine.search(query, limit=o.limit, lang=o.lang, kind=o.kind, mode=o.mode)
+        return self.engine.search(
+            query, limit=o.limit, lang=o.lang, kind=o.kind, mode=o.mode, layer=o.layer
+        )
 
     def _remote(self, query: str) -> SearchResponse | None:
         from glossary.paths import runtime_dir
@@ -135,6 +148,7 @@ class _Searcher:
             lang=o.lang,
             kind=o.kind,
             mode=o.mode,
+            layer=o.layer,
         )
 
 
@@ -196,9 +210,12 @@ def _hit_view(rank: int, hit: SearchHit, japanese: bool) -> Text:
     view = Text()
     view.append(f"{rank:>2}  ", style="dim")
     view.append(hit.term_en, style="bold")
-    view.append("  ")
-    view.append(hit.term_ja, style="bold cyan")
+    if hit.term_ja:
+        view.append("  ")
+        view.append(hit.term_ja, style="bold cyan")
     view.append(f"  [{hit.kind}]", style="magenta")
+    if hit.layer == "reference":
+        view.append("  reference (not yet curated)", style="yellow")
     if hit.id not in (hit.term_en, hit.api):
         view.append(f"  {hit.id}", style="dim")
     summary = (hit.summary_ja or hit.summary_en) if japanese else (hit.summary_en or hit.summary_ja)
@@ -213,4 +230,6 @@ def _hit_view(rank: int, hit: SearchHit, japanese: bool) -> Text:
 def _why(match: Match) -> str:
     if match.signal.value == "text":
         return f"words {match.surface}"
+    if match.signal.value == "template":
+        return f"error template “{match.surface}”"
     return f"{match.signal.value} “{match.surface}”"

@@ -15,17 +15,28 @@ def stats(ctx: click.Context, as_json: bool, coverage: bool) -> None:
     """Count entries by kind, API entries, snippets and relations.
 
     \b
+    With --coverage, each module of the installed torch: its public names, how many have a
+    curated entry, how many only a reference entry, how many neither, and what was skipped.
+
+    \b
     例: torchgloss stats --json
+        torchgloss stats --coverage
     """
-    from glossary.stats import api_coverage, glossary_stats
+    from glossary.stats import glossary_stats
 
     glossary = load(ctx)
     figures = glossary_stats(glossary)
-    report = api_coverage(glossary) if coverage else None
+    report = None
+    if coverage:
+        from glossary.reference import load_reference_layer
+        from glossary.reference.curated import reference_coverage
+
+        report = reference_coverage(glossary, load_reference_layer())
     if as_json:
         data = figures.to_json()
         if report is not None:
-            data["coverage"] = [row.to_json() for row in report]
+            data["coverage"] = [row.to_json() for row in report.rows]
+            data["coverage_total"] = report.to_json()
         echo_json(data)
         return
     from rich.table import Table
@@ -44,8 +55,31 @@ def stats(ctx: click.Context, as_json: bool, coverage: bool) -> None:
         rel.add_row(name, str(count))
     rel.add_row("linked to entries", str(figures.linked_relations))
     out.print(rel)
-    if report is not None:
-        cov = Table("module", "public names", "with entry", "%", title="API coverage")
-        for row in report:
-            cov.add_row(row.module, str(row.public), str(row.covered), f"{row.percent:.1f}")
-        out.print(cov)
+    if report is None:
+        return
+    cov = Table(
+        "module",
+        "public names",
+        "curated",
+        "reference only",
+        "missing",
+        "resolved %",
+        title=f"API coverage (installed torch {report.torch_version})",
+        title_justify="left",
+    )
+    for row in report.rows:
+        cov.add_row(
+            row.module,
+            str(row.public),
+            str(row.curated),
+            str(row.reference_only),
+            str(len(row.missing)),
+            f"{row.percent:.1f}",
+        )
+    out.print(cov)
+    out.print(
+        f"resolved (curated or reference): [bold]{report.resolved}[/] of {report.public} "
+        f"public names, [bold]{report.percent:.2f}%[/] (target ≥ 99%)"
+    )
+    for item in report.skipped:
+        out.print(f"[yellow]skipped[/] {item.name}: {item.error}: {item.message}")

@@ -20,6 +20,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -30,10 +31,12 @@ from glossary.embedding.defaults import DEFAULT_MODEL_NAME
 from glossary.errors import IndexError_, ModelError, UsageError
 from glossary.progress import ProgressCallback
 from glossary.search import lexical as lexical_index
-from glossary.search.fusion import FusionWeights, fuse, is_name_shaped
+from glossary.search.fusion import Fused, FusionWeights, fuse, is_name_shaped
 from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, LexicalIndex, analyze
-from glossary.search.types import Mode, SearchHit, SearchResponse, Signal
+from glossary.search.lexical.strengths import IDENTIFIER
+from glossary.search.types import Match, Mode, SearchHit, SearchResponse, Signal
 from glossary.text.normalize import clean
+from glossary.text.tracebacks import PastedError, find_error
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
     from glossary.embedding.encoder import Encoder
     from glossary.embedding.spec import ModelSpec
     from glossary.loader import Glossary
+    from glossary.reference import ReferenceLayer
     from glossary.schema import Entry
     from glossary.search.dense import DenseIndex
 
@@ -50,6 +54,8 @@ LANGS = ("ja", "en")
 MAX_SEMANTIC_CHARS = 1000
 #: How many dense hits take part in fusion.
 DENSE_CANDIDATES = 100
+#: How much an error entry's score counts for a query that is not a pasted error.
+ERROR_ENTRY_WEIGHT = 0.8
 #: An exact answer is certain when it beats the next exact answer by this much.
 DECISIVE_MARGIN = 0.03
 #: A typo is certain when its fuzzy match is this strong and this far ahead of any other name.
@@ -87,6 +93,7 @@ class SearchEngine:
         self._encoder: Encoder | None = None  # embeds passages when an index is built
         self._query_encoder: Encoder | None = None  # embeds queries (no torch on CPU)
         self._dense: DenseIndex | None = None
+        self._reference: ReferenceLayer | None = None
         self._lock = threading.RLock()
         self._encode_lock = threading.Lock()
 
@@ -307,6 +314,7 @@ class SearchEngine:
         kind: str | None = None,
         mode: Mode = Mode.HYBRID,
         load_model: bool = True,
+        layer: str | None = None,
     ) -> SearchResponse:
         """Rank entries for ``query``; never raises for odd text.
 
@@ -319,7 +327,12 @@ class SearchEngine:
             mode: ``HYBRID`` (default), ``LEXICAL`` (names and words, never the model) or
                 ``SEMANTIC`` (dense vectors only).
             load_model: when ``False``, a query that would need the model is answered from the
-                lexical signals alone (the TUI while the model loads in a worker).
+                lexical signals alone (the TUI while the model loads in a worker), and the
+                reference layer is used only if it is built already.
+            layer: ``"curated"`` or ``"reference"`` keeps only entries of that layer;
+                ``None`` (or ``"all"``) both. A reference entry (a public name of the installed
+                torch without a curated entry, :mod:`glossary.reference`) answers a query that
+                names it exactly, or mentions it in code form, ahead of any weaker match.
 
         Raises:
             UsageError: the query is empty or blank, or an argument is out of range.
@@ -336,10 +349,17 @@ class SearchEngine:
             raise UsageError(f"--lang must be 'ja' or 'en', not {lang!r}.")
         if kind is not None:
             _check_kind(kind, {info.kind for info in self.lexical.entries})
+        if layer == "all":
+            layer = None
+        if layer not in (None, "curated", "reference"):
+            raise UsageError(f"--layer must be curated, reference or all, not {layer!r}.")
         response = SearchResponse(query=text, mode=mode)
+        error = find_error(query) if len(query) >= 20 else None
+        content = _content(error, text)
         candidates: list[LexicalCandidate] = []
         if mode is not Mode.SEMANTIC:
-            candidates = self.lexical.search(analyze(text, romaji=lang != "en"))
+            analyzed = analyze(text, romaji=lang != "en", content=content, error=error)
+            candidates = self.lexical.search(analyzed)
             if kind is not None:
                 candidates = [c for c in candidates if self.lexical.entries[c.entry].kind == kind]
         name_shaped = is_name_shaped(text)
@@ -347,9 +367,24 @@ class SearchEngine:
         if mode is Mode.SEMANTIC or (
             mode is Mode.HYBRID and not _decisive(candidates, name_shaped)
         ):
-            dense_hits = self._dense_hits(text, kind, mode, load_model, response)
+            dense_hits = self._dense_hits(content, kind, mode, load_model, response)
         ids = [info.id for info in self.lexical.entries]
         ranked = fuse(candidates, ids, dense_hits, mode, self.weights, name_shaped=name_shaped)
+        if error is None:
+            ranked = self._errors_behind(ranked)
+        if mode is not Mode.SEMANTIC and layer != "curated" and kind in (None, "api"):
+            exact = bool(candidates) and candidates[0].strength >= DECISIVE
+            # In a pasted error, torch names are the message's words (torch.Size, grad_fn),
+            # not what the question is about: only a whole-query name counts there.
+            references = self._reference_hits(
+                text, exact, name_shaped, build=load_model, mentions=error is None
+            )
+        else:
+            references = []
+        if layer == "reference":
+            response.results = references[:limit]
+            response.elapsed_ms = (time.perf_counter() - started) * 1000
+            return response
         for item in ranked:
             position = self.lexical.ids.get(item.entry_id)
             if position is None:
@@ -360,12 +395,82 @@ class SearchEngine:
             response.results.append(_hit(info, item.score, tuple(item.matches)))
             if len(response.results) >= limit:
                 break
+        if references:
+            response.results = _with_references(response.results, references)[:limit]
         if mode is Mode.HYBRID and response.results and not candidates:
             response.notices.append(
                 "No entry contains these words; the results are the closest in meaning."
             )
         response.elapsed_ms = (time.perf_counter() - started) * 1000
         return response
+
+    def _errors_behind(self, ranked: list[Fused]) -> list[Fused]:
+        """Error entries answer pasted errors: for any other query their score counts less
+        (``get a number out of a one-element tensor`` is about ``item()``, not about the
+        error ``item()`` raises on a bigger tensor)."""
+        kinds = self.lexical.entries
+        for item in ranked:
+            position = self.lexical.ids.get(item.entry_id)
+            if position is not None and kinds[position].kind == "error":
+                item.score *= ERROR_ENTRY_WEIGHT
+        return sorted(ranked, key=lambda f: (-f.score, f.entry_id))
+
+    def _reference_hits(
+        self, text: str, exact_curated: bool, name_shaped: bool, *, build: bool, mentions: bool
+    ) -> list[SearchHit]:
+        """Reference entries the query names: the whole query (``torch.rsqrt``,
+        ``repeat_interleave``) unless a curated entry matched exactly, or code-form mentions
+        inside it (``F.grid_sample で画像を変形``). Curated APIs are left to the curated layer."""
+        names = _code_mentions(text) if mentions else []
+        whole = text.strip().removeprefix(".").removesuffix("()")
+        if name_shaped and not exact_curated and whole.isascii():
+            names.insert(0, whole)
+        if not names:
+            return []
+        reference = self._reference_layer(build)
+        if reference is None:
+            return []
+        curated = {info.api for info in self.lexical.entries if info.api} | set(self.lexical.ids)
+        # The same operation under another namespace (torch.masked_fill for the curated
+        # torch.Tensor.masked_fill) is answered by the curated entry unless named in full.
+        short = {name.rsplit(".", 1)[-1].rstrip("_") for name in curated}
+        hits: list[SearchHit] = []
+        for name in dict.fromkeys(names):
+            found = reference.resolve(name)
+            if found is None or found.name in curated or any(h.id == found.name for h in hits):
+                continue
+            if name != found.name and found.name.rsplit(".", 1)[-1].rstrip("_") in short:
+                continue
+            if name == whole and exact_curated:
+                continue
+            strength = 1.0 if name == whole else IDENTIFIER
+            hits.append(
+                SearchHit(
+                    id=found.name,
+                    term_en=found.name,
+                    term_ja="",
+                    kind="api",
+                    api=found.name,
+                    score=strength,
+                    matched_by=(Match(Signal.NAME, name, strength),),
+                    summary_en=found.summary,
+                    layer="reference",
+                )
+            )
+        return hits
+
+    def _reference_layer(self, build: bool) -> ReferenceLayer | None:
+        """The installed torch's reference layer; ``None`` when it cannot be had (never raises:
+        search goes on with the curated layer)."""
+        with self._lock:
+            if self._reference is None:
+                from glossary.reference import ReferenceLayerError, load_reference_layer
+
+                try:
+                    self._reference = load_reference_layer(build=build)
+                except ReferenceLayerError:
+                    return None
+            return self._reference
 
     def _dense_hits(
         self, text: str, kind: str | None, mode: Mode, load_model: bool, response: SearchResponse
@@ -392,6 +497,46 @@ class SearchEngine:
     def _kind_of(self, entry_id: str) -> str | None:
         position = self.lexical.ids.get(entry_id)
         return None if position is None else self.lexical.entries[position].kind
+
+
+def _content(error: PastedError | None, text: str) -> str:
+    """What the word and meaning signals should read of a query.
+
+    A pasted error or traceback is reduced to its exception type, the fixed words of its
+    message and the torch names of its frames (:mod:`glossary.text.tracebacks`); any other
+    query loses its context words (:mod:`.context_words`).
+    """
+    from glossary.search.context_words import content_of
+
+    if error is not None:
+        words = " ".join([error.exception, error.words, *error.names]).strip()
+        return clean(words)[:MAX_SEMANTIC_CHARS] or text
+    return content_of(text)
+
+
+_CODE_MENTION_RE = re.compile(
+    r"(?<![\w.])(?:(?:torch|nn|F|Tensor)\.[A-Za-z_][\w.]*[A-Za-z0-9_]|\.[a-z_]\w*\(\)|"
+    r"[a-z]+_[a-z_]*[a-z]\b)"
+)
+
+
+def _with_references(curated: list[SearchHit], references: list[SearchHit]) -> list[SearchHit]:
+    """Reference hits among curated ones: a whole-query name first; a mention after the top
+    curated hit when that one is itself named in the query, else first."""
+    whole = [hit for hit in references if hit.score >= 1.0]
+    mentioned = [hit for hit in references if hit.score < 1.0]
+    named = bool(curated) and any(
+        m.signal in (Signal.NAME, Signal.ALIAS) and m.score >= IDENTIFIER
+        for m in curated[0].matched_by
+    )
+    head = curated[:1] if named else []
+    return [*whole, *head, *mentioned, *curated[len(head) :]]
+
+
+def _code_mentions(text: str) -> list[str]:
+    """Names written as code inside a query: ``torch.x``, ``nn.X``, ``F.x``, ``Tensor.x``,
+    ``.x()``, ``snake_case``."""
+    return [m.removeprefix(".").removesuffix("()") for m in _CODE_MENTION_RE.findall(text)]
 
 
 def _decisive(candidates: Sequence[LexicalCandidate], name_shaped: bool) -> bool:

@@ -26,8 +26,17 @@ if TYPE_CHECKING:
     from glossary.search.engine import SearchEngine
 
 QUERY_KINDS = (
-    "exact", "paraphrase", "kana", "romaji", "typo", "width", "mixed",
-    "question", "howto", "title", "error",
+    "exact",
+    "paraphrase",
+    "kana",
+    "romaji",
+    "typo",
+    "width",
+    "mixed",
+    "question",
+    "howto",
+    "title",
+    "error",
 )
 QUERY_LANGS = ("ja", "en", "mixed")
 MODES = (Mode.LEXICAL, Mode.SEMANTIC, Mode.HYBRID)

@@ -18,6 +18,7 @@ class Signal(StrEnum):
     ALIAS = "alias"  # … an alias
     READING = "reading"  # … the kana/romaji reading of a Japanese headword or alias
     FUZZY = "fuzzy"  # … close to one of those, with typos
+    TEMPLATE = "template"  # a pasted error matches an error entry's message template
     TEXT = "text"  # BM25 over the words of all the entry's text
     SEMANTIC = "semantic"  # dense-vector similarity
 
@@ -55,14 +56,22 @@ class SearchHit:
     matched_by: tuple[Match, ...]
     summary_en: str = ""
     summary_ja: str = ""
+    #: ``curated`` (an entry of a glossary folder) or ``reference`` (the installed torch's docs).
+    layer: str = "curated"
 
     def to_json(self) -> dict[str, Any]:
-        """The object shape of ``--json`` results."""
+        """The object shape of ``--json`` results.
+
+        ``summary`` is the opening sentence of the definition in each language (what a
+        result line shows), so a script needs no ``show`` call per hit.
+        """
         return {
             "id": self.id,
             "term": {"en": self.term_en, "ja": self.term_ja},
             "api": self.api,
             "kind": self.kind,
+            "layer": self.layer,
+            "summary": {"en": self.summary_en, "ja": self.summary_ja},
             "score": round(self.score, 6),
             "matched_by": [m.to_json() for m in self.matched_by],
         }

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from glossary.snippets.errors import SnippetRunError
+from glossary.snippets.reproduce import harness_source, judge_reproduction
 from glossary.snippets.runner import RunResult, run_snippet
 from glossary.snippets.trust import is_trusted, untrusted_message
 
 if TYPE_CHECKING:
     from glossary.loader import Glossary
-    from glossary.schema import Snippet
+    from glossary.schema import Entry, Snippet
     from glossary.snippets.warm import WarmLauncher
 
 STDERR_TAIL_LINES = 12
@@ -133,23 +134,23 @@ def check_all(
         One :class:`SnippetCheck` per snippet, in glossary order.
     """
     entries = [glossary.get(i) for i in ids] if ids is not None else glossary.entries
-    todo = [(entry.id, entry.snippet) for entry in entries if entry.snippet is not None]
+    todo = [(entry, entry.snippet) for entry in entries if entry.snippet is not None]
     forkable = any(
-        not snippet.requires_cuda and (confirmed or is_trusted(glossary, entry_id))
-        for entry_id, snippet in todo
+        not snippet.requires_cuda and (confirmed or is_trusted(glossary, entry.id))
+        for entry, snippet in todo
     )
     own_launcher = _start_launcher() if warm and launcher is None and forkable else None
     launcher = launcher or own_launcher
 
-    def check(entry_id: str, snippet: Snippet) -> SnippetCheck:
-        outcome = _check_one(glossary, entry_id, snippet, confirmed, launcher)
+    def check(entry: Entry, snippet: Snippet) -> SnippetCheck:
+        outcome = _check_one(glossary, entry, snippet, confirmed, launcher)
         if on_check is not None:
             on_check(outcome)
         return outcome
 
     try:
         with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
-            futures = [pool.submit(check, entry_id, snippet) for entry_id, snippet in todo]
+            futures = [pool.submit(check, entry, snippet) for entry, snippet in todo]
             return [future.result() for future in futures]
     finally:
         if own_launcher is not None:
@@ -158,13 +159,29 @@ def check_all(
 
 def _check_one(
     glossary: Glossary,
-    entry_id: str,
+    entry: Entry,
     snippet: Snippet,
     confirmed: bool,
     launcher: WarmLauncher | None,
 ) -> SnippetCheck:
+    entry_id = entry.id
     if not (confirmed or is_trusted(glossary, entry_id)):
         return SnippetCheck(entry_id, "skipped", (untrusted_message(glossary, entry_id),), None)
+    if entry.error is not None and snippet.reproduce is not None:
+        try:
+            reproduced = run_snippet(
+                harness_source(snippet.reproduce),
+                timeout_s=snippet.timeout_s,
+                requires_cuda=snippet.requires_cuda,
+                launcher=launcher,
+            )
+        except SnippetRunError as exc:
+            return SnippetCheck(entry_id, "failed", (f"reproduction: {exc}",), None)
+        if reproduced.skipped:
+            return SnippetCheck(entry_id, "skipped", (reproduced.skipped,), reproduced)
+        problems = judge_reproduction(entry.error, reproduced)
+        if problems:
+            return SnippetCheck(entry_id, "failed", problems, reproduced)
     try:
         result = run_snippet(snippet, launcher=launcher)
     except SnippetRunError as exc:
@@ -172,7 +189,10 @@ def _check_one(
     if result.skipped:
         return SnippetCheck(entry_id, "skipped", (result.skipped,), result)
     verdict = judge(snippet, result)
-    return SnippetCheck(entry_id, "passed" if verdict.ok else "failed", verdict.problems, result)
+    problems = verdict.problems
+    if entry.error is not None and not verdict.ok:
+        problems = tuple(f"the fix still fails: {problem}" for problem in problems)
+    return SnippetCheck(entry_id, "passed" if verdict.ok else "failed", problems, result)
 
 
 def _start_launcher() -> WarmLauncher | None:

@@ -70,6 +70,12 @@ def entry_passages(entries: Sequence[Entry]) -> list[Passage]:
         for name in names:
             if has_japanese(name) or (" " in name.strip() and not _IDENTIFIER_RE.match(name)):
                 passages.append(Passage(entry.id, SURFACE, name, name))
+        if entry.error is not None:  # a pasted error is compared with the message it shows
+            from glossary.text.error_templates import template_words
+
+            for template in entry.error.messages:
+                words = f"{entry.error.exception}: {template_words(template)}"
+                passages.append(Passage(entry.id, ASKED, words, words, as_query=True))
         for request in dict.fromkeys(entry.asked_as.all()):
             passages.append(Passage(entry.id, ASKED, request, request, as_query=True))
     return passages

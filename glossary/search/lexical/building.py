@@ -30,6 +30,7 @@ _PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
 # BM25 field weights: term frequency counts this much per occurrence in the field.
 BM25_FIELDS = {
     "names": 2.0,
+    "messages": 2.0,
     "definition": 1.0,
     "asked_as": 1.0,
     "synonyms": 1.0,
@@ -72,6 +73,8 @@ class _Builder:
         self.exact: dict[str, dict[tuple[int, int, int], float]] = {}
         self.loose: dict[str, dict[tuple[int, int, int], float]] = {}
         self.suffix: dict[str, dict[tuple[int, int, int], float]] = {}
+        #: ``[entry, exception, template]`` of every error entry's message templates.
+        self.templates: list[list[Any]] = []
 
     def _surface(self, text: str) -> int:
         if text not in self.surface_ids:
@@ -136,6 +139,10 @@ class _Builder:
                 self._put(self.exact, key, posting, READING)
                 self._put(self.loose, loose(key), posting, READING * LOOSE)
             docs.append(_document_terms(entry, by_id))
+            if entry.error is not None:
+                self.templates += [
+                    [index, entry.error.exception, template] for template in entry.error.messages
+                ]
         return self._finish(fingerprint, docs)
 
     def _finish(self, fingerprint: str, docs: list[dict[str, float]]) -> dict[str, Any]:
@@ -177,6 +184,7 @@ class _Builder:
             "postings": postings,
             "doc_len": [round(sum(terms.values()), 3) for terms in docs],
             "name_keys": name_keys,
+            "templates": self.templates,
         }
 
 
@@ -190,7 +198,17 @@ def _document_terms(entry: Entry, by_id: dict[str, Entry]) -> dict[str, float]:
         "asked_as": entry.asked_as.all(),
         "tags": list(entry.tags),
         "notes": [],
+        "messages": [],
     }
+    if entry.error is not None:
+        from glossary.text.error_templates import template_words
+
+        fields["messages"] = [
+            entry.error.exception,
+            *(template_words(t) for t in entry.error.messages),
+            entry.error.cause.en,
+            entry.error.cause.ja,
+        ]
     for name, items in entry.relations().items():
         texts = fields.setdefault(name, [])
         for item in items:

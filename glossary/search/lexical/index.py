@@ -28,12 +28,15 @@ from glossary.search.lexical.strengths import (
     MAX_PREFIX_HITS,
     NAME,
     NORMALIZED,
+    PLAIN_MENTION,
     PREFIX_BASE,
     PREFIX_SPAN,
     QUESTION,
     ROMAJI,
     SIGNALS,
     SUFFIX,
+    TEMPLATE,
+    TEMPLATE_OTHER_TYPE,
 )
 from glossary.search.types import Match, Signal
 from glossary.text.normalize import fold, has_japanese, has_kanji, loose
@@ -44,6 +47,131 @@ if TYPE_CHECKING:
 
 _IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _CAMEL_CASE_RE = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
+#: Words of questions that are also the last part of some API name, never a mention of it.
+_COMMON_WORDS = frozenset(
+    [
+        "tensor",
+        "tensors",
+        "model",
+        "models",
+        "module",
+        "modules",
+        "data",
+        "dataset",
+        "loss",
+        "layer",
+        "layers",
+        "device",
+        "batch",
+        "function",
+        "functions",
+        "torch",
+        "pytorch",
+        "python",
+        "numpy",
+        "value",
+        "values",
+        "shape",
+        "size",
+        "type",
+        "types",
+        "error",
+        "code",
+        "input",
+        "inputs",
+        "output",
+        "outputs",
+        "weight",
+        "weights",
+        "gradient",
+        "gradients",
+        "grad",
+        "train",
+        "training",
+        "test",
+        "list",
+        "array",
+        "image",
+        "images",
+        "file",
+        "files",
+        "float",
+        "double",
+        "long",
+        "half",
+        "index",
+        "indices",
+        "mask",
+        "label",
+        "labels",
+        "time",
+        "memory",
+        "network",
+        "parameter",
+        "parameters",
+        "optimizer",
+        "scheduler",
+        "sample",
+        "samples",
+        "step",
+        "steps",
+        "load",
+        "save",
+        "when",
+        "what",
+        "where",
+        "which",
+        "does",
+        "with",
+        "from",
+        "into",
+        "have",
+        "their",
+        "there",
+        "this",
+        "that",
+        "than",
+        "then",
+        "them",
+        "they",
+        "make",
+        "using",
+        "used",
+        "each",
+        "every",
+        "both",
+        "other",
+        "same",
+        "just",
+        "only",
+        "also",
+        "first",
+        "last",
+        "many",
+        "much",
+        "more",
+        "most",
+        "some",
+        "true",
+        "false",
+        "none",
+        "work",
+        "works",
+        "working",
+        "number",
+        "numbers",
+        "example",
+        "examples",
+        "difference",
+        "between",
+        "without",
+        "inside",
+        "after",
+        "before",
+        "while",
+        "print",
+    ]
+)
 
 Posting = tuple[int, int, int, float]  # entry index, signal code, surface index, strength
 PostingList = Sequence[Any]
@@ -127,6 +255,8 @@ class LexicalIndex:
             raise ValueError("a flat posting list is cut short")
         self.doc_len: list[float] = data["doc_len"]
         self.name_keys: list[str] = data["name_keys"]  # sorted: for prefixes and typos
+        self.templates: list[tuple[int, str, str]] = [tuple(t) for t in data["templates"]]
+        self._compiled: list[Any] | None = None
         self.avg_len = (sum(self.doc_len) / len(self.doc_len)) if self.doc_len else 1.0
         #: The compiled tables as built or read (what :mod:`.storage` writes back).
         self.compiled = data
@@ -178,6 +308,8 @@ class LexicalIndex:
             self._identifiers(query, hit)
             self._prefixes(query, found)
             self._typos(query, found)
+        if query.error_message:
+            self._templates(query, found)
         self._bm25(query, found)
         return sorted(found.values(), key=lambda c: (-c.strength, -c.bm25, c.entry))
 
@@ -206,26 +338,66 @@ class LexicalIndex:
                 hit(_find(self.suffix, last), LAST_PART / SUFFIX, Signal.NAME)
 
     def _identifiers(self, query: LexicalQuery, hit: Callable[..., None]) -> None:
-        """Names inside a longer query: ``DataLoader の num_workers``, ``Adam の学習率``.
+        """Names mentioned inside a longer query: ``DataLoader の num_workers``, ``Adam の学習率``,
+        ``what does .contiguous() do``, ``what does the gather function do``.
 
-        Code-like words (dotted, snake_case, CamelCase) may name any entry. Other Latin words
-        count only beside Japanese text, only when capitalized like a name, and only as API
-        names: ``Adam`` in ``Adam の学習率``, but neither ``GPU`` in ``GPU が使えるか確認``
-        (not an API) nor ``tensor`` in ``tensor の形を変える`` (a common noun).
+        Code-like words (dotted, snake_case, CamelCase, or written ``.x`` / ``x()``) may name
+        any entry. Other Latin words count only as API names: beside Japanese text when
+        capitalized like a name (``Adam`` in ``Adam の学習率``, but neither ``GPU`` in ``GPU が
+        使えるか確認``, not an API, nor ``tensor`` in ``tensor の形を変える``, a common noun);
+        and, more weakly, as the last part of an API name in a sentence of three words or more
+        (``permute``, ``einsum``, ``gather``), unless they are common words of questions.
         """
-        words = _IDENTIFIER_RE.findall(query.core_raw)
-        if len(words) == 1 and words[0].casefold() == query.core:
+        text = query.core_raw
+        found = list(_IDENTIFIER_RE.finditer(text))
+        if len(found) == 1 and found[0].group().casefold() == query.core:
             return
         mixed = has_japanese(query.core)
-        for word in words:
-            code_like = "." in word or "_" in word or bool(_CAMEL_CASE_RE.search(word))
-            if not code_like and not (mixed and len(word) > 1 and not word.islower()):
-                continue
+        sentence = mixed or len(query.core.split()) >= 3
+        for match in found:
+            word = match.group()
+            written_as_code = (match.start() > 0 and text[match.start() - 1] == ".") or text[
+                match.end() : match.end() + 1
+            ] == "("
+            code_like = (
+                "." in word or "_" in word or bool(_CAMEL_CASE_RE.search(word)) or written_as_code
+            )
             key = fold(word)
-            postings = self._name_postings(key)
-            if not code_like:
-                postings = [p for p in postings if self.entries[p[0]].kind == "api"]
-            hit(postings, IDENTIFIER, Signal.NAME)
+            if code_like:
+                postings = self._name_postings(key)
+                if written_as_code:  # ".contiguous()" is a method, not the concept of the word
+                    postings = [p for p in postings if self._is_api(p[0])]
+                hit(postings, IDENTIFIER, Signal.NAME)
+            elif mixed and len(word) > 1 and not word.islower():
+                postings = [p for p in self._name_postings(key) if self._is_api(p[0])]
+                hit(postings, IDENTIFIER, Signal.NAME)
+            elif sentence and len(word) >= 4 and word.islower() and key not in _COMMON_WORDS:
+                postings = [p for p in _find(self.suffix, key) if self._is_api(p[0])]
+                hit(postings, PLAIN_MENTION, Signal.NAME)
+
+    def _templates(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
+        """A pasted error against every error entry's message templates (compiled once)."""
+        if self._compiled is None:
+            from glossary.text.error_templates import TemplateError, compile_template
+
+            compiled = []
+            for entry, exception, template in self.templates:
+                try:
+                    compiled.append((entry, exception, template, compile_template(template)))
+                except TemplateError:
+                    continue  # validated at load; an index from elsewhere is not trusted
+            self._compiled = compiled
+        message = query.error_message or ""
+        pasted = query.error_type.rsplit(".", 1)[-1]
+        for entry, exception, template, pattern in self._compiled:
+            if pattern.search(message) is None:
+                continue
+            same = not pasted or pasted == exception.rsplit(".", 1)[-1]
+            candidate = found.setdefault(entry, LexicalCandidate(entry))
+            candidate.add(Signal.TEMPLATE, template, TEMPLATE if same else TEMPLATE_OTHER_TYPE)
+
+    def _is_api(self, entry: int) -> bool:
+        return self.entries[entry].kind == "api"
 
     def _prefixes(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
         starts = [query.core, *(kana for kana in query.kana_readings if len(kana) >= 3)]

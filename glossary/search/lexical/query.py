@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from glossary.text.normalize import fold, has_japanese, has_kanji, romaji_to_kana, strip_question
+
+if TYPE_CHECKING:
+    from glossary.text.tracebacks import PastedError
 
 MAX_LEXICAL_CHARS = 200  # longer queries are not names: only BM25 runs on them
 MAX_TEXT_CHARS = 2000  # BM25 reads at most this much of a query
@@ -22,14 +26,25 @@ class LexicalQuery:
     kana_readings: tuple[str, ...]  # romaji read as kana
     sound: str | None  # Sudachi reading of a kanji query
     terms: tuple[str, ...]  # BM25 terms
+    error_message: str | None = None  # a pasted error's message, variable parts kept
+    error_type: str = ""  # … and its exception type, when pasted
 
 
-def analyze(text: str, *, romaji: bool = True) -> LexicalQuery:
+def analyze(
+    text: str,
+    *,
+    romaji: bool = True,
+    content: str | None = None,
+    error: PastedError | None = None,
+) -> LexicalQuery:
     """Prepare a cleaned query for :meth:`LexicalIndex.search`.
 
     Args:
         text: the query after :func:`glossary.text.normalize.clean`.
         romaji: also read a Latin-letter query as romaji (off for ``--lang en``).
+        content: the words BM25 reads (the query without its context words, or a pasted
+            error's fixed words); ``text`` itself when ``None``.
+        error: the error pasted in the query, matched against error entries' templates.
     """
     from glossary.text.words import index_terms
 
@@ -54,7 +69,9 @@ def analyze(text: str, *, romaji: bool = True) -> LexicalQuery:
         normalized=normalized if normalized != core else None,
         kana_readings=readings,
         sound=sound,
-        terms=tuple(dict.fromkeys(index_terms(text[:MAX_TEXT_CHARS]))),
+        terms=tuple(dict.fromkeys(index_terms((content or text)[:MAX_TEXT_CHARS]))),
+        error_message=error.message[:MAX_TEXT_CHARS] if error else None,
+        error_type=error.exception if error else "",
     )
 
 

@@ -19,7 +19,7 @@ from glossary.search.freshness import FileStat
 from glossary.search.lexical.index import LexicalIndex
 
 #: Bump when the compiled layout or how keys are made changes: old files are rebuilt.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 MAGIC = "torchgloss-lexical"
 
 

@@ -25,9 +25,12 @@ CASE_BONUS = 0.01  # the query has the surface's exact letter case
 SUFFIX = 0.9  # minus SUFFIX_STEP for each dotted component left out
 SUFFIX_STEP = 0.015
 LAST_PART = 0.7  # only the query's last dotted part matched ("x.view")
-IDENTIFIER = 0.6  # a code-like word inside a longer query
+IDENTIFIER = 0.8  # a code-like word inside a longer query (a mention: "nn.LSTM の入力")
+PLAIN_MENTION = 0.5  # a plain word of a sentence that is the last part of an API name
 PREFIX_BASE, PREFIX_SPAN = 0.5, 0.3  # 0.5 + 0.3 * (query length / name length)
 FUZZY_BASE, FUZZY_SPAN = 0.45, 0.3  # 0.45 + 0.3 * similarity
+TEMPLATE = 0.97  # a pasted error matches an error entry's message template
+TEMPLATE_OTHER_TYPE = 0.8  # … but the pasted exception type is another one
 #: Evidence at least this strong makes an entry a certain answer (no need for the model).
 DECISIVE = 0.85
 

@@ -34,7 +34,8 @@ def test_json_shape(search_home: Path) -> None:
     assert set(data) == {"query", "results"}
     assert data["query"] == "torch.cat"
     first = data["results"][0]
-    assert set(first) == {"id", "term", "api", "kind", "score", "matched_by"}
+    assert set(first) == {"id", "term", "api", "kind", "layer", "summary", "score", "matched_by"}
+    assert first["layer"] == "curated" and first["summary"]["ja"] and first["summary"]["en"]
     assert first["id"] == "torch.cat" and first["api"] == "torch.cat" and first["kind"] == "api"
     assert set(first["term"]) == {"en", "ja"}
     assert {"signal": "name", "surface": "torch.cat"}.items() <= first["matched_by"][0].items()

@@ -140,6 +140,18 @@ class EntryView(VerticalScroll):
             yield Label("Definition 定義", classes="section-title")
             yield Paragraph("", id="definition-en", classes="definition -en")
             yield Paragraph("", id="definition-ja", classes="definition -ja")
+        with Vertical(classes="entry-section", id="error"):
+            yield Label("Error エラー", classes="section-title")
+            yield Static(markup=False, id="error-messages")
+            yield Label("Cause 原因", classes="section-title")
+            yield Paragraph("", id="error-cause-en", classes="definition -en")
+            yield Paragraph("", id="error-cause-ja", classes="definition -ja")
+            yield Label("Fix 対処", classes="section-title")
+            yield Paragraph("", id="error-fix-en", classes="definition -en")
+            yield Paragraph("", id="error-fix-ja", classes="definition -ja")
+            yield Label("Reproduction 再現", classes="section-title")
+            with HorizontalScroll(id="reproduce-scroll"):
+                yield Static(id="reproduce-code")
         with self._relations:
             yield from self._groups.values()
         with Vertical(classes="entry-section", id="snippet"):
@@ -168,6 +180,19 @@ class EntryView(VerticalScroll):
         self.set_reactive(EntryView.entry, entry)
         await self._fill()
 
+    def _fill_error(self, entry: Entry) -> None:
+        """The error section: exception and templates, cause, fix and the reproduction."""
+        error, snippet = entry.error, entry.snippet
+        assert error is not None
+        lines = [error.exception, *("  " + template for template in error.messages)]
+        self.query_one("#error-messages", Static).update("\n".join(lines))
+        for name, text in (("cause", error.cause), ("fix", error.fix)):
+            self.query_one(f"#error-{name}-en", Paragraph).text = text.en
+            self.query_one(f"#error-{name}-ja", Paragraph).text = tidy_japanese(text.ja)
+        reproduce = snippet.reproduce if snippet is not None else None
+        code = highlight((reproduce or "").rstrip("\n"), language="python")
+        self.query_one("#reproduce-code", Static).update(code)
+
     def _part(self, selector: str, *, shown: bool = True) -> Widget:
         part = self.query_one(selector)
         part.display = shown
@@ -186,6 +211,9 @@ class EntryView(VerticalScroll):
         self._relations.display = any(relations.values())
         for name, group in self._groups.items():
             await group.show(relations.get(name, []))
+        error = entry.error if entry is not None else None
+        if self._part("#error", shown=error is not None).display and entry is not None:
+            self._fill_error(entry)
         snippet = entry.snippet if entry is not None else None
         self._part("#snippet", shown=snippet is not None)
         if snippet is not None:
