@@ -101,3 +101,94 @@ def test_show_and_search_renderers_strip_escapes(capsys: pytest.CaptureFixture[s
     assert "lamp" in out and "device" in out and "器具" in out
     assert not any(c in out for c in "\x1b\x07\x9b")
     assert "PWNED" not in out and "ZXZpbA" not in out
+
+
+# -- point 9: special files ---------------------------------------------------------------------
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))
+
+
+def run_bounded(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI with 2 GiB of address space and 60 s: a hang or unbounded read fails the test."""
+    return subprocess.run(
+        [sys.executable, "-m", "glossary", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
+        timeout=60,
+        preexec_fn=_limit_memory,
+    )
+
+
+def test_validate_reports_a_fifo_and_dev_zero_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.yaml")
+    for target, reason in (
+        (fifo, "a FIFO"),
+        (Path("/dev/zero"), "a character device"),
+        (folder, "a FIFO"),
+    ):
+        result = run_bounded("validate", str(target))
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        out = result.stdout + result.stderr
+        assert "not a regular file" in out and reason in out
+
+
+@pytest.mark.parametrize("data", ["fifo", "/dev/zero"])
+def test_search_with_special_file_in_torchgloss_data_is_one_line(tmp_path: Path, data: str) -> None:
+    if data == "fifo":
+        data = str(tmp_path / "g.yaml")
+        os.mkfifo(data)
+    result = run_bounded("search", "cat", env={"TORCHGLOSS_DATA": data})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{data}: not a regular file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_oversized_yaml_file_is_refused_naming_it(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(6 * 1024 * 1024)  # sparse: 6 MiB of NUL bytes
+    result = run_bounded("validate", str(big))
+    assert result.returncode == 1
+    assert f"{big}: file is {6 * 1024 * 1024} bytes; the limit is" in result.stdout + result.stderr
+
+
+def test_data_fingerprint_refuses_special_files(tmp_path: Path) -> None:
+    from glossary.datafiles import DataFileError, data_fingerprint
+
+    os.mkfifo(tmp_path / "pipe.yaml")
+    with pytest.raises(DataFileError, match="not a regular file"):
+        data_fingerprint([tmp_path])
+
+
+# -- point 10: unreadable files -----------------------------------------------------------------
+
+
+def test_unreadable_data_file_in_search_is_one_line(tmp_path: Path) -> None:
+    # We run as root, for whom mode 000 is readable; /proc/1/environ is a file that refuses even
+    # root (EACCES, ptrace rules), so a glossary file linked to it is a real unreadable file.
+    folder = tmp_path / "g"
+    folder.mkdir()
+    target = Path("/proc/1/environ")
+    try:
+        target.read_bytes()
+    except PermissionError:
+        pass
+    else:
+        pytest.skip("/proc/1/environ is readable here")
+    (folder / "locked.yaml").symlink_to(target)
+    result = run_bounded("search", "cat", env={"TORCHGLOSS_DATA": str(folder)})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "locked.yaml" in result.stderr and "Permission denied" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
