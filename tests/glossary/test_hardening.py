@@ -192,3 +192,80 @@ def test_unreadable_data_file_in_search_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert "locked.yaml" in result.stderr and "Permission denied" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_serve_with_unwritable_home_is_one_line(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "run").write_text("not a folder\n")  # the runtime folder cannot be created
+    result = run_bounded("serve", env={"TORCHGLOSS_HOME": str(home)})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{home / 'run'}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (home / "run").read_text() == "not a folder\n"
+
+
+# -- point 2: serve --socket PATH ---------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_folder(tmp_path: Path) -> Path:
+    """A sticky world-writable folder, like /tmp on a shared machine."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    os.chmod(folder, 0o1777)
+    return folder
+
+
+def test_serve_refuses_a_regular_file_at_socket_path(shared_folder: Path) -> None:
+    victim = shared_folder / "notes.txt"
+    victim.write_text("precious\n")
+    result = run_bounded("serve", "--socket", str(victim))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "exists and is not a socket" in result.stderr
+    assert victim.read_text() == "precious\n"
+    assert os.stat(shared_folder).st_mode & 0o7777 == 0o1777
+
+
+def test_search_server_keeps_an_existing_folder_mode(shared_folder: Path) -> None:
+    import stat
+
+    from glossary.errors import GlossaryError
+    from glossary.server import SearchServer
+
+    victim = shared_folder / "file.sock"
+    victim.write_text("precious\n")
+    with pytest.raises(GlossaryError, match="not a socket"):
+        SearchServer(victim, engine=None, folders=[])  # type: ignore[arg-type]
+    assert victim.read_text() == "precious\n"
+
+    path = shared_folder / "search.sock"
+    server = SearchServer(path, engine=None, folders=[])  # type: ignore[arg-type]
+    try:
+        assert stat.S_ISSOCK(os.lstat(path).st_mode)
+        assert os.lstat(path).st_mode & 0o777 == 0o600
+        assert os.stat(shared_folder).st_mode & 0o7777 == 0o1777
+    finally:
+        server.server_close()
+    # A stale socket of ours is replaced; the folder is still untouched.
+    import socket
+
+    stale = socket.socket(socket.AF_UNIX)
+    stale.bind(str(path))
+    stale.close()
+    server = SearchServer(path, engine=None, folders=[])  # type: ignore[arg-type]
+    server.server_close()
+    assert os.stat(shared_folder).st_mode & 0o7777 == 0o1777
+
+
+def test_search_server_makes_only_its_own_new_folder_private(tmp_path: Path) -> None:
+    from glossary.server import SearchServer
+
+    path = tmp_path / "new" / "deeper" / "search.sock"
+    server = SearchServer(path, engine=None, folders=[])  # type: ignore[arg-type]
+    try:
+        assert os.stat(path.parent).st_mode & 0o777 == 0o700
+    finally:
+        server.server_close()
