@@ -100,9 +100,16 @@ def yaml_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             # Anything YAML-named but a folder is listed, so that a FIFO or device there is
-            # reported (by :func:`read_data_file`) rather than silently skipped.
+            # reported (by :func:`read_data_file`) rather than silently skipped; a dangling
+            # symlink (an editor's lock file such as ``.#a.yaml``) is not glossary data.
             files.extend(
-                sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and not p.is_dir())
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix in YAML_SUFFIXES
+                    and not p.is_dir()
+                    and (p.exists() or not p.is_symlink())
+                )
             )
         elif path.exists() or path.is_symlink():
             files.append(path)

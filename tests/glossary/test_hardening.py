@@ -269,3 +269,12 @@ def test_search_server_makes_only_its_own_new_folder_private(tmp_path: Path) -> 
         assert os.stat(path.parent).st_mode & 0o777 == 0o700
     finally:
         server.server_close()
+
+
+def test_dangling_editor_lock_symlink_is_not_glossary_data(tmp_path: Path) -> None:
+    from glossary.datafiles import yaml_files
+
+    (tmp_path / "a.yaml").write_text("entries: []\n")
+    (tmp_path / ".#a.yaml").symlink_to("user@host.1234:1700000000")  # how Emacs locks a file
+    os.mkfifo(tmp_path / "pipe.yaml")
+    assert [p.name for p in yaml_files([tmp_path])] == ["a.yaml", "pipe.yaml"]
