@@ -18,7 +18,7 @@ from glossary.datafiles import glossary_folders, yaml_files
 from glossary.errors import GlossaryDataError, Problem
 from glossary.paths import bundled_data_dir
 from glossary.schema import Entry
-from glossary.text.control import describe, first_control
+from glossary.text.control import describe, first_control, strip_control
 from glossary.yamlsafe import LineMap, YamlPath, YamlReadError, read_yaml
 
 
@@ -133,7 +133,7 @@ def _control_problems(
                     Problem(
                         str(path),
                         lines.line_of((*base, *loc)),
-                        _field_name(loc) or None,
+                        strip_control(_field_name(loc)) or None,
                         f"contains the control character {describe(char)}; terminal escape "
                         "sequences and control characters are not allowed in glossary text",
                         entry_id,

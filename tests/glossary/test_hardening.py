@@ -278,3 +278,23 @@ def test_dangling_editor_lock_symlink_is_not_glossary_data(tmp_path: Path) -> No
     (tmp_path / ".#a.yaml").symlink_to("user@host.1234:1700000000")  # how Emacs locks a file
     os.mkfifo(tmp_path / "pipe.yaml")
     assert [p.name for p in yaml_files([tmp_path])] == ["a.yaml", "pipe.yaml"]
+
+
+def test_control_characters_in_keys_are_reported_without_echoing_them(tmp_path: Path) -> None:
+    (tmp_path / "k.yaml").write_text(
+        'entries:\n  - id: k\n    "x\\e]2;T\\a": 1\n', encoding="utf-8"
+    )
+    result = run_cli("validate", "--json", str(tmp_path))
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout and "\\u001b" not in result.stdout
+    assert "U+001B" in result.stdout
+
+
+def test_json_output_escapes_c1_controls() -> None:
+    import json
+
+    from glossary.cli.common import json_text
+
+    text = json_text(json.dumps({"a": "x\x9b2J\x7f"}, ensure_ascii=False))
+    assert "\x9b" not in text and "\x7f" not in text
+    assert json.loads(text) == {"a": "x\x9b2J\x7f"}
