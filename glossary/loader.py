@@ -18,6 +18,7 @@ from glossary.datafiles import glossary_folders, yaml_files
 from glossary.errors import GlossaryDataError, Problem
 from glossary.paths import bundled_data_dir
 from glossary.schema import Entry
+from glossary.text.control import describe, first_control, strip_control
 from glossary.yamlsafe import LineMap, YamlPath, YamlReadError, read_yaml
 
 
@@ -105,6 +106,43 @@ def _pydantic_problems(
     return problems
 
 
+def _control_problems(
+    value: Any, path: Path, lines: LineMap, base: YamlPath, entry_id: str | None
+) -> list[Problem]:
+    """Every text value (and key) of one raw entry that holds a control character.
+
+    Every string of a glossary file passes here before the schema sees it, so an escape
+    sequence in any field (today's or a future one) is refused with its file, line and field.
+    """
+    problems: list[Problem] = []
+    stack: list[tuple[YamlPath, Any]] = [((), value)]
+    while stack:
+        loc, item = stack.pop()
+        texts: list[str] = []
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, dict):
+            texts.extend(k for k in item if isinstance(k, str))
+            stack.extend(((*loc, k), v) for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend(((*loc, i), v) for i, v in reversed(list(enumerate(item))))
+        for text in texts:
+            char = first_control(text)
+            if char is not None:
+                problems.append(
+                    Problem(
+                        str(path),
+                        lines.line_of((*base, *loc)),
+                        strip_control(_field_name(loc)) or None,
+                        f"contains the control character {describe(char)}; terminal escape "
+                        "sequences and control characters are not allowed in glossary text",
+                        entry_id,
+                    )
+                )
+                break
+    return problems
+
+
 def load_file(path: Path) -> _FileResult:
     """Parse one YAML file; every entry that validates is kept, every problem is reported."""
     try:
@@ -129,7 +167,11 @@ def load_file(path: Path) -> _FileResult:
         base: YamlPath = ("entries", index)
         line = lines.line_of(base)
         raw_id = raw.get("id") if isinstance(raw, dict) else None
-        entry_id = raw_id if isinstance(raw_id, str) else None
+        entry_id = raw_id if isinstance(raw_id, str) and first_control(raw_id) is None else None
+        control = _control_problems(raw, path, lines, base, entry_id)
+        if control:
+            problems.extend(control)
+            continue
         try:
             entry = Entry.model_validate(raw)
         except ValidationError as exc:

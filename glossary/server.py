@@ -2,7 +2,8 @@
 
 ``torchgloss serve`` keeps a :class:`~glossary.search.engine.SearchEngine` (model and indexes
 loaded) and answers one JSON request per line. The socket lives in the user's runtime folder,
-inside a directory only the owner can enter, and is itself mode 0600. ``torchgloss search``
+inside a directory only the owner can enter (when torchgloss creates it), and is itself mode 0600
+(created so: no window in which it is wider). ``torchgloss search``
 tries it first (see :mod:`glossary.server_client`) and falls back to searching in-process.
 """
 
@@ -12,6 +13,7 @@ import contextlib
 import json
 import os
 import socketserver
+import stat
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -41,8 +43,55 @@ def folders_key(folders: Sequence[Path]) -> list[str]:
 
 
 def _prepare_socket_dir(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path.parent, 0o700)
+    """Make sure the socket's folder exists, without touching one that is already there.
+
+    Only a folder created here (ours, new) is made owner-only; an existing one (say a shared
+    1777 ``/tmp``) keeps its mode: the socket itself is 0600.
+    """
+    parent = path.parent
+    try:
+        if not parent.is_dir():
+            parent.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.mkdir(parent, 0o700)
+            except FileExistsError:
+                pass  # made meanwhile by someone else: not ours, leave its mode alone
+            else:
+                os.chmod(parent, 0o700)  # our own new folder: private whatever the umask
+    except OSError as exc:
+        raise GlossaryError(
+            f"Cannot create the socket folder {parent} ({exc.strerror or exc}); "
+            "use --socket with a writable path."
+        ) from None
+
+
+def _clear_socket_path(path: Path) -> None:
+    """Remove a stale socket of ours at ``path``; refuse anything else that is there."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise GlossaryError(f"Cannot use the socket path {path} ({exc.strerror or exc}).") from None
+    if not stat.S_ISSOCK(info.st_mode):
+        raise GlossaryError(
+            f"{path} exists and is not a socket; refusing to replace it (choose another --socket)."
+        )
+    if info.st_uid != os.getuid():
+        raise GlossaryError(
+            f"{path} is a socket owned by another user (uid {info.st_uid}); refusing to use it."
+        )
+    if is_server_alive(path):
+        raise GlossaryError(f"A torchgloss server is already running on {path}.")
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def prepare_socket_path(path: Path) -> None:
+    """Check ``path`` can take our socket (folder made if missing, stale socket of ours removed);
+    raises :class:`GlossaryError` otherwise. Cheap: ``serve`` calls it before loading anything."""
+    _prepare_socket_dir(path)
+    _clear_socket_path(path)
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -75,14 +124,15 @@ class SearchServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         folders: Sequence[Path],
         reopen: Callable[[], SearchEngine] | None = None,
     ) -> None:
-        _prepare_socket_dir(path)
-        with contextlib.suppress(FileNotFoundError):
-            if is_server_alive(path):
-                raise GlossaryError(f"A torchgloss server is already running on {path}.")
-            path.unlink()
+        prepare_socket_path(path)
         old_umask = os.umask(0o177)
         try:
             super().__init__(str(path), _Handler)
+        except OSError as exc:
+            raise GlossaryError(
+                f"Cannot listen on {path} ({exc.strerror or exc}); "
+                "use --socket with a writable path."
+            ) from None
         finally:
             os.umask(old_umask)
         os.chmod(path, 0o600)

@@ -15,7 +15,9 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+from glossary.datafiles import MAX_DATA_FILE_BYTES, DataFileError, read_data_file
+
+MAX_FILE_BYTES = MAX_DATA_FILE_BYTES
 MAX_NODES = 200_000
 
 YamlPath = tuple[str | int, ...]
@@ -138,14 +140,11 @@ def parse_yaml(text: str, *, max_nodes: int = MAX_NODES) -> tuple[Any, LineMap]:
 
 
 def read_yaml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[Any, LineMap]:
-    """Read and parse a YAML file, refusing files that are too large or not UTF-8."""
+    """Read and parse a YAML file, refusing special files, files too large, and non-UTF-8."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise YamlReadError(f"file is {size} bytes; the limit is {max_bytes}")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlReadError(f"cannot read file: {exc.strerror or exc}") from None
+        raw = read_data_file(path, max_bytes=max_bytes)
+    except DataFileError as exc:
+        raise YamlReadError(exc.reason) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -16,18 +16,57 @@ if TYPE_CHECKING:
     from glossary.reference import ReferenceLayer
 
 
+def safe_text(text: str) -> str:
+    """``text`` fit for a terminal: escape sequences and control characters from glossary data
+    (OSC 2 titles, OSC 52 clipboard writes, CSI 2J …) removed, line feeds and tabs kept.
+
+    Validation refuses such data; this is the second line of defence for every renderer, applied
+    to each piece of text a :func:`console` prints (Rich's own styling is added after it).
+    """
+    from glossary.text.control import strip_control
+
+    return strip_control(text)
+
+
 def console(stderr: bool = False) -> Console:
-    """A Rich console: colour on a terminal, plain text when piped, ``NO_COLOR`` honoured."""
+    """A Rich console: colour on a terminal, plain text when piped, ``NO_COLOR`` honoured.
+
+    Every text segment it renders passes :func:`safe_text` first.
+    """
     from rich.console import Console
+    from rich.segment import Segment
+
+    class _SafeConsole(Console):
+        def render(self, renderable: Any, options: Any = None) -> Any:
+            for segment in super().render(renderable, options):
+                if segment.control is None and segment.text:
+                    clean = safe_text(segment.text)
+                    if clean != segment.text:
+                        segment = Segment(clean, segment.style, segment.control)
+                yield segment
 
     stream = sys.stderr if stderr else sys.stdout
     # Piped output is not wrapped: a path or message cut at column 80 breaks grep and copy-paste.
-    return Console(stderr=stderr, highlight=False, soft_wrap=not stream.isatty())
+    return _SafeConsole(stderr=stderr, highlight=False, soft_wrap=not stream.isatty())
 
 
 def echo_json(data: Any) -> None:
     """Print one JSON document (UTF-8, Japanese kept readable)."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=None if not sys.stdout.isatty() else 2))
+    click.echo(
+        json_text(
+            json.dumps(data, ensure_ascii=False, indent=None if not sys.stdout.isatty() else 2)
+        )
+    )
+
+
+def json_text(text: str) -> str:
+    """JSON text with C1 controls (and DEL) written as ``\\u`` escapes, as C0 ones already are:
+    the same data, but nothing a terminal would act on."""
+    return (
+        "".join(f"\\u{ord(c):04x}" if "\x7f" <= c <= "\x9f" else c for c in text)
+        if any("\x7f" <= c <= "\x9f" for c in text)
+        else text
+    )
 
 
 def data_dirs(ctx: click.Context) -> list[Path]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from glossary.cli.common import console, data_dirs, echo_json
+from glossary.cli.common import console, data_dirs, echo_json, json_text
 from glossary.errors import GlossaryError
 from glossary.search.types import Mode, SearchResponse
 
@@ -182,7 +182,9 @@ def _search_lines(searcher: _Searcher) -> None:
             data = searcher.search(query).to_json()
         except GlossaryError as exc:
             data = {"query": clean(query), "results": [], "error": str(exc)}
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+        sys.stdout.write(
+            json_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
+        )
         sys.stdout.flush()
 
 

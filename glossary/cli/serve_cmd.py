@@ -40,7 +40,12 @@ def serve(
     例: torchgloss serve &
         torchgloss search "テンソルをつなげる"   # answered by the server
     """
-    from glossary.server import SearchServer, default_socket_path, is_server_alive
+    from glossary.server import (
+        SearchServer,
+        default_socket_path,
+        is_server_alive,
+        prepare_socket_path,
+    )
     from glossary.server_client import request
 
     path = socket_path or default_socket_path()
@@ -55,6 +60,7 @@ def serve(
         ctx.exit(0 if alive or stop else 1)
 
     folders = data_dirs(ctx)
+    prepare_socket_path(path)  # refuse a bad --socket before minutes of loading
     out.print("Loading the model and indexes…")
     engine = _open_engine(folders, model, device)
     from glossary.datafiles import glossary_folders
