@@ -64,7 +64,11 @@ class Glossary:
         except KeyError:
             from glossary.errors import EntryNotFoundError
 
-            close = [i for i in self.by_id if entry_id.lower() in i][:5]
+            needle = entry_id.lower()
+            close = sorted(
+                (i for i in self.by_id if needle in i.lower()),
+                key=lambda i: (i.lower().rsplit(".", 1)[-1] != needle, len(i), i),
+            )[:5]
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise EntryNotFoundError(
                 f"No entry has the id {entry_id!r}.{hint} Try `torchgloss search {entry_id}`."
