@@ -405,13 +405,14 @@ class SearchEngine:
         return response
 
     def _errors_behind(self, ranked: list[Fused]) -> list[Fused]:
-        """Error entries answer pasted errors: for any other query their score counts less
+        """Error entries (and exception classes such as ``torch.cuda.OutOfMemoryError``) answer
+        pasted errors: for any other query their score counts less
         (``get a number out of a one-element tensor`` is about ``item()``, not about the
         error ``item()`` raises on a bigger tensor)."""
-        kinds = self.lexical.entries
+        entries = self.lexical.entries
         for item in ranked:
             position = self.lexical.ids.get(item.entry_id)
-            if position is not None and kinds[position].kind == "error":
+            if position is not None and _is_about_an_error(entries[position]):
                 item.score *= ERROR_ENTRY_WEIGHT
         return sorted(ranked, key=lambda f: (-f.score, f.entry_id))
 
@@ -518,6 +519,14 @@ _CODE_MENTION_RE = re.compile(
     r"(?<![\w.])(?:(?:torch|nn|F|Tensor)\.[A-Za-z_][\w.]*[A-Za-z0-9_]|\.[a-z_]\w*\(\)|"
     r"[a-z]+_[a-z_]*[a-z]\b)"
 )
+
+
+def _is_about_an_error(info: EntryInfo) -> bool:
+    """An error entry, or the API entry of an exception or warning class."""
+    if info.kind == "error":
+        return True
+    name = (info.api or "").rsplit(".", 1)[-1]
+    return info.kind == "api" and name.endswith(("Error", "Exception", "Warning"))
 
 
 def _with_references(curated: list[SearchHit], references: list[SearchHit]) -> list[SearchHit]:

@@ -25,19 +25,12 @@ from glossary.search.types import Mode
 if TYPE_CHECKING:
     from glossary.search.engine import SearchEngine
 
-QUERY_KINDS = (
-    "exact",
-    "paraphrase",
-    "kana",
-    "romaji",
-    "typo",
-    "width",
-    "mixed",
-    "question",
-    "howto",
-    "title",
-    "error",
-)
+#: How people type glossary vocabulary (``queries.yaml``, ``holdout.yaml``).
+VOCABULARY_KINDS = ("exact", "paraphrase", "kana", "romaji", "typo", "width", "mixed")
+#: How people really ask (``real.yaml``, ``real_holdout.yaml``, ``errors.yaml``): question
+#: titles, how-to titles, blog-style titles and pasted errors or tracebacks.
+REAL_KINDS = ("question", "howto", "title", "error")
+QUERY_KINDS = VOCABULARY_KINDS + REAL_KINDS
 QUERY_LANGS = ("ja", "en", "mixed")
 MODES = (Mode.LEXICAL, Mode.SEMANTIC, Mode.HYBRID)
 DEPTH = 10  # results fetched per query: MRR@10

@@ -10,10 +10,11 @@ import pytest
 from glossary.errors import GlossaryError
 from glossary.search.engine import SearchEngine
 from glossary.search.evaluation import (
-    QUERY_KINDS,
     QUERY_LANGS,
+    REAL_KINDS,
     TARGET_RECALL_1,
     TARGET_RECALL_5,
+    VOCABULARY_KINDS,
     Metrics,
     evaluate,
     load_queries,
@@ -65,7 +66,7 @@ def test_shipped_sets_are_broad_and_point_at_real_entries(
     queries = load_queries(path)
     assert len(queries) >= 150
     kinds = Counter(q.kind for q in queries)
-    assert set(kinds) == set(QUERY_KINDS) and min(kinds.values()) >= 15
+    assert set(kinds) == set(VOCABULARY_KINDS) and min(kinds.values()) >= 15
     assert set(q.lang for q in queries) == set(QUERY_LANGS)
     assert len({q.query for q in queries}) == len(queries)  # no duplicates
     unknown = {i for q in queries for i in q.expected} - set(lexical_engine.lexical.ids)
@@ -93,3 +94,11 @@ def test_shipped_sets_meet_the_targets(path: Path, semantic_engine: SearchEngine
     assert hybrid.recall_at_5 >= TARGET_RECALL_5, report.modes[Mode.HYBRID].misses(5)
     assert report.hybrid_not_best() == []
     assert report.meets_targets()
+
+
+@pytest.mark.parametrize("name", ["real.yaml", "real_holdout.yaml", "errors.yaml"])
+def test_real_style_sets_load_with_their_kinds(name: str) -> None:
+    queries = load_queries(SHIPPED.parent / name)
+    assert len(queries) >= 90
+    assert {q.kind for q in queries} <= set(REAL_KINDS)
+    assert any("\n" in q.query for q in queries) or name != "errors.yaml"  # tracebacks
