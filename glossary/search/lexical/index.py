@@ -371,6 +371,10 @@ class LexicalIndex:
             elif mixed and len(word) > 1 and not word.islower():
                 postings = [p for p in self._name_postings(key) if self._is_api(p[0])]
                 hit(postings, IDENTIFIER, Signal.NAME)
+            elif mixed and len(word) >= 3 and word.islower() and key not in _COMMON_WORDS:
+                # A lowercase API name beside Japanese ("bmm と matmul の違い") is a mention.
+                postings = [p for p in _find(self.suffix, key) if self._is_api(p[0])]
+                hit(postings, IDENTIFIER, Signal.NAME)
             elif sentence and len(word) >= 4 and word.islower() and key not in _COMMON_WORDS:
                 postings = [p for p in _find(self.suffix, key) if self._is_api(p[0])]
                 hit(postings, PLAIN_MENTION, Signal.NAME)
