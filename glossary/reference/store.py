@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import GlossaryError
+from glossary.headered import split_header
 from glossary.paths import home_dir
 from glossary.reference.entry import ReferenceEntry
 from glossary.reference.modules import MEMBER_CLASSES, REFERENCE_MODULES
@@ -125,13 +126,10 @@ def modules_key(modules: Sequence[str], classes: Sequence[str] = MEMBER_CLASSES)
 
 
 def _layer_from(raw: bytes, version: str, modules: Sequence[str]) -> ReferenceLayer | None:
-    head, sep, payload = raw.partition(b"\n")
-    try:
-        header = json.loads(head)
-    except ValueError:
+    found = split_header(raw, MAGIC)
+    if found is None:
         return None
-    if not sep or not isinstance(header, dict) or header.get("magic") != MAGIC:
-        return None
+    header, payload = found
     if (header.get("format"), header.get("torch_version"), header.get("modules")) != (
         FORMAT_VERSION,
         version,

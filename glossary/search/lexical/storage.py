@@ -15,6 +15,7 @@ from typing import Any
 
 from glossary.atomic import write_bytes_atomic
 from glossary.errors import IndexError_
+from glossary.headered import split_header
 from glossary.search.freshness import FileStat
 from glossary.search.lexical.index import LexicalIndex
 
@@ -63,16 +64,10 @@ def read_header(path: Path) -> tuple[dict[str, Any], bytes] | None:
         raw = path.read_bytes()
     except OSError:
         return None
-    head, sep, payload = raw.partition(b"\n")
-    try:
-        header = json.loads(head)
-    except ValueError:
+    found = split_header(raw, MAGIC)
+    if found is None or found[0].get("format") != FORMAT_VERSION:
         return None
-    if not sep or not isinstance(header, dict) or header.get("magic") != MAGIC:
-        return None
-    if header.get("format") != FORMAT_VERSION:
-        return None
-    return header, payload
+    return found
 
 
 def _from_payload(header: dict[str, Any], payload: bytes) -> LexicalIndex | None:
