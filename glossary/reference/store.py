@@ -20,6 +20,7 @@ from typing import Any
 
 from glossary.errors import GlossaryError
 from glossary.headered import split_header
+from glossary.locked_build import load_or_build_locked
 from glossary.paths import home_dir
 from glossary.reference.entry import ReferenceEntry
 from glossary.reference.modules import MEMBER_CLASSES, REFERENCE_MODULES
@@ -259,31 +260,31 @@ def load_reference_layer(
             f"The reference layer for torch {version} is not built yet ({path}); "
             "run `torchgloss stats --coverage` or `torchgloss show torch.cat` to build it."
         )
-    from filelock import FileLock, Timeout
+
+    def build_layer() -> ReferenceLayer:
+        payload = build_payload(modules)
+        if payload["torch_version"] != version:
+            raise ReferenceLayerError(
+                f"The torch that was introspected is {payload['torch_version']}, not the "
+                f"installed {version}; is another torch earlier on the path?"
+            )
+        built = _layer_from(save_payload(path, payload, modules), version, modules)
+        if built is None:  # what was just written does not read back: a bug, not a user error
+            raise RuntimeError(f"the reference layer written to {path} does not read back")
+        return built
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(path.with_name(f".{path.name}.lock")), timeout=BUILD_TIMEOUT_S + 60):
-            layer = None if force else read_layer(path, version, modules)  # built meanwhile?
-            if layer is not None:
-                return layer
-            payload = build_payload(modules)
-            if payload["torch_version"] != version:
-                raise ReferenceLayerError(
-                    f"The torch that was introspected is {payload['torch_version']}, not the "
-                    f"installed {version}; is another torch earlier on the path?"
-                )
-            raw = save_payload(path, payload, modules)
-    except Timeout as exc:
-        raise ReferenceLayerError(
-            f"Another torchgloss process has held the reference lock in {path.parent} for "
-            "6 minutes; stop it or delete the .lock file there, and try again."
-        ) from exc
+        layer, _ = load_or_build_locked(
+            path.with_name(f".{path.name}.lock"),
+            lambda: None if force else read_layer(path, version, modules),
+            build_layer,
+            timeout_s=BUILD_TIMEOUT_S + 60,
+            error=ReferenceLayerError,
+            busy_message=f"Another torchgloss process has held the reference lock in "
+            f"{path.parent} for 6 minutes; stop it or delete the .lock file there, and try again.",
+        )
     except OSError as exc:
         raise ReferenceLayerError(
             f"Cannot write the reference layer in {path.parent} ({exc})."
         ) from exc
-    built = _layer_from(raw, version, modules)
-    if built is None:  # what was just written does not read back: a bug, not a user error
-        raise RuntimeError(f"the reference layer written to {path} does not read back")
-    return built
+    return layer
