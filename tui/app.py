@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 
 from glossary.errors import EntryNotFoundError, GlossaryError
 from glossary.loader import Glossary
+from glossary.progress import StageClock, describe_seconds_left
 from glossary.schema import Entry
 from tui.commands import GlossaryCommands
 from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
@@ -131,6 +132,7 @@ class GlossaryApp(App[None]):
         self.start_snippet = start_snippet
         self.semantic_message = ""
         self._semantic_percent = ""
+        self._clock = StageClock()
         self._previous_semantic_state = "off"
         self.glossary: Glossary | None = None
         """Every entry, once loaded in a worker; lookups here never wait on the engine."""
@@ -221,8 +223,11 @@ class GlossaryApp(App[None]):
         self.call_later(self._set_semantic_progress, stage, done, total)
 
     def _set_semantic_progress(self, stage: str, done: int, total: int) -> None:
-        self.semantic_message = f"{stage} {done}/{total}" if total else stage
+        left = describe_seconds_left(self._clock.seconds_left(stage, done, total))
+        self.semantic_message = f"{stage} {done}/{total} {left}".strip() if total else stage
         self._semantic_percent = f" {100 * done // total}%" if total else ""
+        if left:
+            self._semantic_percent += f" · {left}"
         self.mutate_reactive(GlossaryApp.semantic_state)
 
     @property

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "search": "glossary.cli.search_cmd:search",
     "eval": "glossary.cli.eval_cmd:eval_",
     "model": "glossary.cli.model_cmd:model_group",
+    "index": "glossary.cli.index_cmd:index_group",
     "run": "glossary.cli.run_cmd:run",
     "check-snippets": "glossary.cli.run_cmd:check_snippets",
     "serve": "glossary.cli.serve_cmd:serve",

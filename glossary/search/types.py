@@ -87,6 +87,9 @@ class SearchResponse:
     semantic_used: bool = False
     elapsed_ms: float = 0.0
     notices: list[str] = field(default_factory=list)  # e.g. why semantic search was skipped
+    #: Texts the dense index still needs embedded, when the search was told not to wait for
+    #: them (``embed_now=False``) and answered from words alone; 0 otherwise.
+    semantic_backlog: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """``{"query": …, "results": […]}`` exactly as documented for ``--json``."""

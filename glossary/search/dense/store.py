@@ -10,7 +10,8 @@ from glossary.errors import IndexError_
 from glossary.locked_build import load_or_build_locked
 from glossary.progress import ProgressCallback
 from glossary.search.dense.index import DenseIndex
-from glossary.search.dense.storage import build, load
+from glossary.search.dense.shipped import load_bundled_rows, load_shipped
+from glossary.search.dense.storage import build, from_rows, load
 
 if TYPE_CHECKING:
     from glossary.embedding.encoder import Encoder
@@ -25,11 +26,16 @@ def load_or_build(
     progress: ProgressCallback | None = None,
     *,
     force: bool = False,
+    folders: Sequence[Path] = (),
 ) -> tuple[DenseIndex, bool]:
     """The index in ``directory`` if current and intact, else a new one built under a lock.
 
-    Returns the index and whether it was (re)built. ``entries`` and ``encoder`` are called
-    only for a build. ``force`` builds from scratch even over a good index.
+    Returns the index and whether it was (re)built. ``entries`` is called only for a build,
+    ``encoder`` only if a build has texts that neither the old index nor the package's
+    shipped vectors (:mod:`.shipped`) hold. ``force`` reuses no old index (shipped vectors
+    still count: they are checked against the model's signature). When ``folders`` is the
+    bundled glossary alone, unchanged, the index is written from the shipped rows and vectors
+    without reading the entries at all.
     """
     lock_path = directory.with_name(f".{directory.name}.lock")
 
@@ -38,7 +44,13 @@ def load_or_build(
 
     def make() -> DenseIndex:
         previous = None if force else load(directory, expected, any_data=True)
-        return build(directory, entries(), encoder(), expected, progress, previous)
+        known = load_shipped(expected["model"]).vectors
+        rows = load_bundled_rows(folders, expected["model"]) if folders else None
+        if rows is not None:
+            index = from_rows(directory, rows, known, expected, progress)
+            if index is not None:
+                return index
+        return build(directory, entries(), encoder, expected, progress, previous, known)
 
     try:
         return load_or_build_locked(

@@ -52,7 +52,8 @@ def load_or_build(
     Args:
         folders: the glossary folders, in merge order.
         fingerprint: :func:`glossary.datafiles.data_fingerprint` of those folders.
-        entries: called only when a build is needed; returns the merged entries.
+        entries: called only when a build is needed and the package's compiled index of
+            the bundled glossary (:mod:`.shipped`) does not apply; returns the merged entries.
         force: build even over a current index.
     """
     path = index_path(folders)
@@ -63,7 +64,11 @@ def load_or_build(
         return None if force else storage.load(path, fingerprint)
 
     def build() -> LexicalIndex:
-        index = LexicalIndex.build(entries(), fingerprint)
+        from glossary.search.lexical.shipped import load_bundled_lexical
+
+        index = load_bundled_lexical(folders, fingerprint)
+        if index is None:
+            index = LexicalIndex.build(entries(), fingerprint)
         storage.save(index, path, names, stats)
         return index
 

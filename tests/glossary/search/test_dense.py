@@ -27,7 +27,7 @@ def expected(encoder: HashEncoder, fingerprint: str = "fp-1") -> dict[str, objec
 def test_build_then_load(tmp_path: Path, tiny_entries: list[Entry]) -> None:
     encoder = HashEncoder()
     directory = tmp_path / "dense"
-    built = dense.build(directory, tiny_entries, encoder, expected(encoder))
+    built = dense.build(directory, tiny_entries, lambda: encoder, expected(encoder))
     loaded = dense.load(directory, expected(encoder))
     assert loaded is not None
     assert len(loaded) == len(built) > 3 * len(tiny_entries)  # several vectors per entry
@@ -41,7 +41,7 @@ def test_build_then_load(tmp_path: Path, tiny_entries: list[Entry]) -> None:
 
 def test_search_maps_rows_back_to_entries(tmp_path: Path, tiny_entries: list[Entry]) -> None:
     encoder = HashEncoder()
-    index = dense.build(tmp_path / "dense", tiny_entries, encoder, expected(encoder))
+    index = dense.build(tmp_path / "dense", tiny_entries, lambda: encoder, expected(encoder))
     hits = index.search(encoder.encode_queries(["テンソルを繋げる"])[0])
     assert hits[0].entry_id == "torch.cat"
     assert len({h.entry_id for h in hits}) == len(hits) == len(tiny_entries)
@@ -50,7 +50,7 @@ def test_search_maps_rows_back_to_entries(tmp_path: Path, tiny_entries: list[Ent
 
 def test_known_names_have_query_vectors(tmp_path: Path, tiny_entries: list[Entry]) -> None:
     encoder = HashEncoder()
-    index = dense.build(tmp_path / "dense", tiny_entries, encoder, expected(encoder))
+    index = dense.build(tmp_path / "dense", tiny_entries, lambda: encoder, expected(encoder))
     vector = index.surface_vector("懐中電灯")
     assert vector is not None
     assert vector.tolist() == encoder.encode_queries(["懐中電灯"])[0].tolist()
@@ -60,7 +60,7 @@ def test_known_names_have_query_vectors(tmp_path: Path, tiny_entries: list[Entry
 def test_stale_manifest_is_refused(tmp_path: Path, tiny_entries: list[Entry]) -> None:
     encoder = HashEncoder()
     directory = tmp_path / "dense"
-    dense.build(directory, tiny_entries, encoder, expected(encoder))
+    dense.build(directory, tiny_entries, lambda: encoder, expected(encoder))
     assert dense.load(directory, expected(encoder, "fp-2")) is None  # data changed
     assert dense.load(directory, expected(HashEncoder("other-model"))) is None  # model changed
     assert dense.load(directory, expected(encoder, "fp-2"), any_data=True) is not None
@@ -72,7 +72,7 @@ def test_damaged_or_truncated_files_are_detected_and_rebuilt(
 ) -> None:
     encoder = HashEncoder()
     directory = tmp_path / "dense"
-    dense.build(directory, tiny_entries, encoder, expected(encoder))
+    dense.build(directory, tiny_entries, lambda: encoder, expected(encoder))
     path = directory / victim
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -87,7 +87,7 @@ def test_damaged_or_truncated_files_are_detected_and_rebuilt(
 def test_missing_manifest_means_rebuild(tmp_path: Path, tiny_entries: list[Entry]) -> None:
     encoder = HashEncoder()
     directory = tmp_path / "dense"
-    dense.build(directory, tiny_entries, encoder, expected(encoder))
+    dense.build(directory, tiny_entries, lambda: encoder, expected(encoder))
     (directory / dense.MANIFEST).write_text("{not json", "utf-8")
     _, rebuilt = dense.load_or_build(
         directory, expected(encoder), lambda: tiny_entries, lambda: encoder
@@ -108,7 +108,9 @@ def test_rebuild_reuses_vectors_of_unchanged_texts(
     )
     assert rebuilt
     assert 0 < encoder.calls - first < 8  # only the new entry's passages and names
-    fresh = dense.build(tmp_path / "fresh", changed, HashEncoder(), expected(encoder, "fp-2"))
+    fresh = dense.build(
+        tmp_path / "fresh", changed, lambda: HashEncoder(), expected(encoder, "fp-2")
+    )
     probe = encoder.encode_queries(["one pass over the data"])[0]
     assert [(h.entry_id, round(h.score, 5)) for h in index.search(probe)] == [
         (h.entry_id, round(h.score, 5)) for h in fresh.search(probe)
@@ -117,7 +119,7 @@ def test_rebuild_reuses_vectors_of_unchanged_texts(
 
 def test_an_empty_glossary_builds_an_empty_index(tmp_path: Path) -> None:
     encoder = HashEncoder()
-    index = dense.build(tmp_path / "dense", [], encoder, expected(encoder))
+    index = dense.build(tmp_path / "dense", [], lambda: encoder, expected(encoder))
     assert len(index) == 0
     assert index.search(encoder.encode_queries(["x"])[0]) == []
     assert dense.load(tmp_path / "dense", expected(encoder)) is not None
@@ -165,7 +167,7 @@ def test_flat_index_is_searched_without_faiss(tmp_path: Path, tiny_entries: list
 
     encoder = HashEncoder()
     directory = tmp_path / "dense"
-    built = dense.build(directory, tiny_entries, encoder, expected(encoder))
+    built = dense.build(directory, tiny_entries, lambda: encoder, expected(encoder))
     assert built.matrix is not None and built.index is None
     code = (
         "import json, sys\n"
@@ -191,7 +193,7 @@ def test_large_indexes_use_hnsw(
     monkeypatch.setattr(dense.faiss_choice, "FLAT_LIMIT", 0)
     encoder = HashEncoder()
     directory = tmp_path / "dense"
-    built = dense.build(directory, tiny_entries, encoder, expected(encoder))
+    built = dense.build(directory, tiny_entries, lambda: encoder, expected(encoder))
     assert built.index is not None and built.matrix is None
     loaded = dense.load(directory, expected(encoder))
     assert loaded is not None and loaded.manifest["index_type"] == "IndexHNSWFlat"
@@ -219,7 +221,7 @@ def test_asked_as_requests_are_embedded_as_queries(tmp_path: Path) -> None:
         make_entry("torch.zeros", "torch.zeros", "ゼロのテンソル", "A tensor of zeros."),
     ]
     encoder = AskingEncoder()
-    index = dense.build(tmp_path / "dense", entries, encoder, expected(encoder))
+    index = dense.build(tmp_path / "dense", entries, lambda: encoder, expected(encoder))
     row = index.row_labels.index(request)
     assert index.row_fields[row] == dense.ASKED
     vector = index.vectors()[row]
@@ -251,6 +253,6 @@ def test_an_entry_without_asked_as_is_scored_by_its_definitions(tmp_path: Path) 
     query = encoder.encode_queries([definition])[0]
     scores = []
     for name, zeros in (("plain", plain), ("same", same)):
-        index = dense.build(tmp_path / name, [zeros, other], encoder, expected(encoder))
+        index = dense.build(tmp_path / name, [zeros, other], lambda: encoder, expected(encoder))
         scores.append({hit.entry_id: hit.score for hit in index.search(query)}["torch.zeros"])
     assert scores[0] == pytest.approx(scores[1], abs=1e-6)

