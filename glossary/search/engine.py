@@ -58,6 +58,15 @@ MAX_SEMANTIC_CHARS = 1000
 DENSE_CANDIDATES = 100
 #: How much an error entry's score counts for a query that is not a pasted error.
 ERROR_ENTRY_WEIGHT = 0.8
+#: Results end where the scores fall off: a hit scoring under this share of the first one's
+#: is no longer an answer (hybrid and lexical modes; semantic scores are raw cosines).
+CUTOFF_SHARE = 0.35
+#: The first result is a close match when its fused score reaches this (a certain name is
+#: above 1, and so is a text match with support from meaning), or its dense similarity this
+#: (E5's cosines crowd between 0.75 and 0.9: 0.86 is closer than any off-topic query came on
+#: a calibration set of 30 off-topic questions in both languages; see the README).
+CONFIDENT_SCORE = 1.0
+CONFIDENT_SIMILARITY = 0.86
 #: An exact answer is certain when it beats the next exact answer by this much.
 DECISIVE_MARGIN = 0.03
 #: A typo is certain when its fuzzy match is this strong and this far ahead of any other name.
@@ -460,9 +469,22 @@ class SearchEngine:
             response.results.append(_hit(info, item.score, tuple(item.matches)))
             if len(response.results) >= limit:
                 break
+        if mode is not Mode.SEMANTIC and response.results:
+            response.confident = _close_match(response.results[0])
+            floor = CUTOFF_SHARE * response.results[0].score
+            response.results = [
+                hit for i, hit in enumerate(response.results) if i == 0 or hit.score >= floor
+            ]
         if references:
             response.results = _with_references(response.results, references)[:limit]
-        if mode is Mode.HYBRID and response.results and not candidates:
+            response.confident = response.confident or references[0].score >= 1.0
+        if not response.results:
+            response.confident = False
+        elif not response.confident:
+            response.notices.append(
+                "No close match in the glossary; these are the nearest entries."
+            )
+        elif mode is Mode.HYBRID and response.results and not candidates:
             response.notices.append(
                 "No entry contains these words; the results are the closest in meaning."
             )
@@ -592,6 +614,12 @@ def _is_about_an_error(info: EntryInfo) -> bool:
         return True
     name = (info.api or "").rsplit(".", 1)[-1]
     return info.kind == "api" and name.endswith(("Error", "Exception", "Warning"))
+
+
+def _close_match(hit: SearchHit) -> bool:
+    """Whether ``hit`` (a first result) answers the query rather than being merely nearest."""
+    similarity = max((m.score for m in hit.matched_by if m.signal is Signal.SEMANTIC), default=0)
+    return hit.score >= CONFIDENT_SCORE or similarity >= CONFIDENT_SIMILARITY
 
 
 def _with_references(curated: list[SearchHit], references: list[SearchHit]) -> list[SearchHit]:

@@ -90,7 +90,14 @@ class SearchResponse:
     #: Texts the dense index still needs embedded, when the search was told not to wait for
     #: them (``embed_now=False``) and answered from words alone; 0 otherwise.
     semantic_backlog: int = 0
+    #: Whether the first result is a close match (a name, a strong text match or a close
+    #: meaning); ``False`` means the results are only the nearest entries there are.
+    confident: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        """``{"query": …, "results": […]}`` exactly as documented for ``--json``."""
-        return {"query": self.query, "results": [hit.to_json() for hit in self.results]}
+        """``{"query": …, "confident": …, "results": […]}`` as documented for ``--json``."""
+        return {
+            "query": self.query,
+            "confident": self.confident,
+            "results": [hit.to_json() for hit in self.results],
+        }
