@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from glossary.snippets.bounded_regex import RegexTimeoutError, bounded_search
 from glossary.snippets.errors import SnippetRunError
 from glossary.snippets.reproduce import harness_source, judge_reproduction
 from glossary.snippets.runner import RunResult, run_snippet
@@ -61,7 +61,8 @@ def normalize_output(text: str) -> str:
 
 def compare_output(snippet: Snippet, stdout: str) -> CheckOutcome:
     """Check ``stdout`` against the snippet's ``expected_output``, ``output_contains`` and
-    ``output_regex`` (``re.search``, no flags); a snippet with none of them passes.
+    ``output_regex`` (``re.search``, no flags, within a time limit: :mod:`.bounded_regex`);
+    a snippet with none of them passes.
 
     Example:
         >>> from glossary.schema import Snippet
@@ -84,8 +85,12 @@ def compare_output(snippet: Snippet, stdout: str) -> CheckOutcome:
     for needle in snippet.output_contains:
         if needle not in stdout:
             problems.append(f"output does not contain {needle!r}")
-    if snippet.output_regex is not None and re.search(snippet.output_regex, stdout) is None:
-        problems.append(f"output does not match the regex {snippet.output_regex!r}")
+    if snippet.output_regex is not None:
+        try:
+            if not bounded_search(snippet.output_regex, stdout):
+                problems.append(f"output does not match the regex {snippet.output_regex!r}")
+        except (RegexTimeoutError, ValueError) as exc:
+            problems.append(f"output_regex {snippet.output_regex!r}: {exc}")
     return CheckOutcome(not problems, tuple(problems))
 
 
