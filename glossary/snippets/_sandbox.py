@@ -162,7 +162,7 @@ def _supervise(request: dict[str, Any]) -> None:
     fds = request["fds"]
     os.dup2(fds["err"], 2)  # the supervisor's own errors (bugs) reach the caller too
     _send(fds["status"], event="started", pid=os.getpid())
-    protections, missing_reason = [], "the caller asked for no namespaces"
+    protections, missing_reason = [], "TORCHGLOSS_NO_NAMESPACES turned them off"
     if request.get("isolate"):
         protections, missing_reason = _enter_sandbox(request)
     namespaced = "pid_namespace" in protections

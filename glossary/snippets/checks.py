@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from glossary.snippets.bounded_regex import RegexTimeoutError, bounded_search
 from glossary.snippets.errors import SnippetRunError
 from glossary.snippets.reproduce import harness_source, judge_reproduction
-from glossary.snippets.runner import RunResult, run_snippet
+from glossary.snippets.runner import RunResult, cancel_running_snippets, run_snippet
 from glossary.snippets.trust import is_trusted, untrusted_message
 
 if TYPE_CHECKING:
@@ -153,11 +153,19 @@ def check_all(
             on_check(outcome)
         return outcome
 
+    pool = ThreadPoolExecutor(max_workers=jobs or default_jobs())
     try:
-        with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
-            futures = [pool.submit(check, entry, snippet) for entry, snippet in todo]
-            return [future.result() for future in futures]
+        futures = [pool.submit(check, entry, snippet) for entry, snippet in todo]
+        return [future.result() for future in futures]
+    except BaseException:  # Ctrl-C, or SIGTERM made an exception: stop now, leave nothing
+        pool.shutdown(wait=False, cancel_futures=True)
+        if own_launcher is not None:
+            own_launcher.close()  # its runs end with it; later ones start fresh, if any
+            own_launcher = None
+        cancel_running_snippets()
+        raise
     finally:
+        pool.shutdown()
         if own_launcher is not None:
             own_launcher.close()
 

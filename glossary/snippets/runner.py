@@ -31,6 +31,7 @@ torch`` uses 0.23 GB of it, and a loop of ``bytearray(10**7)`` under a 1 GiB lim
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import contextlib
 import functools
@@ -71,6 +72,9 @@ DEFAULT_TEMP_LIMIT_MB = 256
 """Size of the private tmpfs that holds every file a sandboxed snippet may write."""
 IMPORT_ROOM_MB = 512
 """Address space allowed, beyond torch's own libraries, for a fresh run to ``import torch``."""
+
+NO_NAMESPACES_VARIABLE = "TORCHGLOSS_NO_NAMESPACES"
+"""Set (non-empty), runs skip the namespace sandbox: where it breaks something, and in tests."""
 
 BASE_PROTECTIONS = (
     "time_limit",
@@ -390,6 +394,8 @@ class SnippetProcess:
         }
         self._wake_r, self._wake_w = os.pipe()
         self._thread = threading.Thread(target=self._drive, name="snippet-run", daemon=True)
+        with _LIVE_LOCK:
+            _LIVE.add(self)
         self._thread.start()
 
     # -- public API
@@ -454,6 +460,8 @@ class SnippetProcess:
                     os.close(self._wake_r)
                     os.close(self._wake_w)
                     self._done.set()
+                with _LIVE_LOCK:
+                    _LIVE.discard(self)
                 self._chunks.put(None)
 
     def _collect(self, outcome: dict[str, Any]) -> None:
@@ -580,6 +588,30 @@ class SnippetProcess:
         return text
 
 
+_LIVE: set[SnippetProcess] = set()
+"""Runs not yet over, so that an interrupted caller can stop them and remove their folders."""
+_LIVE_LOCK = threading.Lock()
+
+
+def cancel_running_snippets(wait_s: float = BACKSTOP_S + DRAIN_S + 1) -> None:
+    """Cancel every run of this process and wait (up to ``wait_s``) until each is cleaned up.
+
+    Called at exit, so that Ctrl-C or a SIGTERM turned into an exception (the CLI does that)
+    leaves no ``torchgloss-run-*`` folder and no process behind.
+    """
+    with _LIVE_LOCK:
+        running = list(_LIVE)
+    for process in running:
+        process.cancel()
+    deadline = time.monotonic() + wait_s
+    for process in running:
+        with contextlib.suppress(TimeoutError):
+            process.wait(max(deadline - time.monotonic(), 0))
+
+
+atexit.register(cancel_running_snippets)
+
+
 def _remove_tree(path: str) -> None:
     """Remove the run's folder even where the snippet took permissions away."""
 
@@ -654,7 +686,7 @@ def start_snippet(
         "workdir": workdir,
         "env": snippet_environment(workdir, requires_cuda=requires_cuda),
         "limits": snippet_limits(timeout_s, memory_limit_mb),
-        "isolate": True,
+        "isolate": not os.environ.get(NO_NAMESPACES_VARIABLE),
         "temp_limit_mb": temp_limit_mb,
         "hide": hidden_folders(),
     }
@@ -712,6 +744,7 @@ def run_snippet(
     requires_cuda: bool | None = None,
     memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
     output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    temp_limit_mb: int = DEFAULT_TEMP_LIMIT_MB,
     launcher: WarmLauncher | None = None,
 ) -> RunResult:
     """Run a snippet in its own supervised process and wait for the result.
@@ -724,11 +757,14 @@ def run_snippet(
         >>> result.stdout, result.exit_code, result.timed_out
         ('hi\\n', 3, False)
     """
-    return start_snippet(
+    process = start_snippet(
         source,
         timeout_s=timeout_s,
         requires_cuda=requires_cuda,
         memory_limit_mb=memory_limit_mb,
         output_limit=output_limit,
+        temp_limit_mb=temp_limit_mb,
         launcher=launcher,
-    ).wait()
+    )
+    with process:  # interrupted (Ctrl-C), it cancels the run and cleans up before raising
+        return process.wait()
