@@ -12,17 +12,29 @@ It is never imported by torchgloss: :mod:`glossary.snippets.runner` and
   stdout and stderr pipes). Each request gets a freshly forked supervisor, so each snippet still
   starts from a clean process, without paying for ``import torch`` again.
 
-Either way, one run is this process tree::
+Either way, where Linux allows unprivileged user namespaces, one run is this process tree::
 
-    supervisor  (session leader; child subreaper on Linux)
-    └── snippet (its own process group; fds 0/1/2 = /dev/null and the caller's pipes)
-        └── whatever the snippet starts
+    outer supervisor  (session leader; new user, mount and network namespaces; only waits)
+    └── supervisor    (process 1 of a new PID namespace; mounts; dies with its parent)
+        └── snippet   (its own process group; no capabilities; fds 0/1/2 = /dev/null, pipes)
+            └── whatever the snippet starts
 
 The supervisor enforces the wall-clock limit, kills the snippet's process group and then every
-descendant left over (orphans are re-parented to the supervisor because it is a subreaper, so a
-child that called ``setsid()`` is found too), reaps them all and only then reports ``exit``. The
-snippet process applies its resource limits, takes a fresh environment, working directory and
-``__main__`` module, and runs the code.
+other process of the namespace, reaps them all and only then reports ``exit``. A snippet cannot
+signal its process 1 (the kernel drops SIGKILL from inside), cannot see or signal anything
+outside the namespace, and everything in it dies with process 1 whatever it does. The mounts
+(:func:`_isolate_files`) give it its own ``/proc``, read-only files, a size-capped tmpfs as
+``/tmp``, working folder and ``/dev/shm``, and empty folders over the user's home; the network
+namespace has only ``lo``. Where namespaces are not available the tree is today's fallback::
+
+    supervisor  (session leader; child subreaper)
+    └── snippet (its own process group)
+
+whose supervisor kills the snippet's group and every descendant left over (orphans are
+re-parented to it, a subreaper, so a child that called ``setsid()`` is found too). Its
+``sandbox`` event says which protections were in force, and why others were not. The snippet
+process applies its resource limits, takes a fresh environment, working directory and
+``__main__`` module, drops its capabilities, and runs the code.
 """
 
 from __future__ import annotations

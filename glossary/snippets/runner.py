@@ -8,11 +8,15 @@ The snippet never runs in this process. Each run gets:
   ``PYTHONHASHSEED`` has no flag, so string hashing stays randomized, as in a user's own run.
 * a fresh temporary working directory, also ``HOME`` and ``TMPDIR``, removed afterwards;
 * a scrubbed environment (:func:`snippet_environment`); stdin is ``/dev/null``;
-* resource limits (:func:`snippet_limits`): CPU time, data memory, file size, no core files;
-* a wall-clock limit after which the supervisor kills the snippet's process group and every
-  process it left behind, found because the supervisor is a child subreaper (see
-  ``_sandbox.py``); the caller kills the supervisor itself one second later if it has not
-  answered;
+* resource limits (:func:`snippet_limits`): CPU time, data memory, file size, no core files,
+  and (except CUDA snippets) ``RLIMIT_AS``, which counts shared mappings too;
+* on Linux with unprivileged user namespaces, a sandbox (``_sandbox.py``): no network, its own
+  PID namespace and ``/proc``, read-only files but for a private tmpfs of
+  :data:`DEFAULT_TEMP_LIMIT_MB` (``/tmp``, the working directory, ``/dev/shm``), the user's home
+  hidden, no capabilities. Elsewhere, or with :data:`NO_NAMESPACES_VARIABLE` set, runs fall
+  back to the limits alone, and :attr:`RunResult.missing_protections` says what was missing;
+* a wall-clock limit after which the supervisor kills every process of the run; the caller
+  kills the supervisor itself one second later if it has not answered;
 * output capped per stream (1 MB by default): past the cap the run is stopped and a note says
   the output was cut.
 
