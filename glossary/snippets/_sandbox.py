@@ -225,6 +225,7 @@ def _watch(pid: int, control: int, wakeup: int, deadline: float) -> str:
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 1, 24, 38, 47
 SYS_MOUNT_SETATTR, AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, -100, 0x8000, 1
 SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 1
@@ -271,9 +272,12 @@ def _enter_sandbox(request: dict[str, Any]) -> tuple[list[str], str]:
 
         return [], f"user namespaces are not available here ({os.strerror(ctypes.get_errno())})"
     maps = (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1"))
-    for name, text in maps:  # the same ids inside: files keep their owners
-        with open(f"/proc/self/{name}", "w") as map_file:
-            map_file.write(text)
+    try:
+        for name, text in maps:  # the same ids inside: files keep their owners
+            with open(f"/proc/self/{name}", "w") as map_file:
+                map_file.write(text)
+    except OSError as exc:  # no capabilities to use: the limits alone (in a PID namespace)
+        return [], f"the user namespace could not map this user ({exc.strerror})"
     child = os.fork()
     if child:
         while True:
@@ -301,8 +305,8 @@ def _isolate_files(request: dict[str, Any]) -> list[str]:
     done: list[str] = []
     workdir = request["workdir"]
     steps = [
+        ("read_only_files", _read_only_root),  # first: the mounts below stay writable
         ("own_proc", lambda: _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)),
-        ("read_only_files", _read_only_root),
         ("private_tmp", lambda: _private_tmp(workdir, int(request["temp_limit_mb"]))),
         ("hidden_home", lambda: _hide_folders(request["hide"], workdir)),
     ]
@@ -364,14 +368,20 @@ def _hide_folders(folders: list[str], workdir: str) -> None:
                 keep.append(path)
         handles = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in keep}
         _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
-        for path, handle in handles.items():
-            os.makedirs(path, exist_ok=True)
-            _mount(f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC)
-            os.close(handle)
-        if os.path.commonpath([folder, workdir]) == folder:  # bind the private one back
-            os.makedirs(workdir, exist_ok=True)
-            _bind_private(workdir, 0o700)
-        _mount(None, folder, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=1m")
+        try:
+            for path, handle in handles.items():
+                os.makedirs(path, exist_ok=True)
+                _mount(f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC)
+            if os.path.commonpath([folder, workdir]) == folder:  # bind the private one back
+                os.makedirs(workdir, exist_ok=True)
+                _bind_private(workdir, 0o700)
+            _mount(None, folder, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=1m")
+        except OSError:
+            _libc().umount2(os.fsencode(folder), MNT_DETACH)  # half hidden would break runs
+            raise
+        finally:
+            for handle in handles.values():
+                os.close(handle)
 
 
 def _loopback_up() -> None:
