@@ -714,12 +714,18 @@ def start_snippet(
 
 def hidden_folders() -> list[str]:
     """The folders a sandboxed snippet sees empty: the user's home (``$HOME`` and the
-    password database's, where they differ)."""
+    password database's, where they differ), torchgloss's own folder, and the runtime folders
+    (``/run``, ``$XDG_RUNTIME_DIR``) whose Unix sockets are local services: a read-only mount
+    does not stop ``connect()`` to a socket, only not seeing it does."""
     import pwd
 
-    folders = {os.path.expanduser("~")}
+    from glossary.paths import home_dir
+
+    folders = {os.path.expanduser("~"), str(home_dir()), "/run"}
     with contextlib.suppress(KeyError):
         folders.add(pwd.getpwuid(os.getuid()).pw_dir)
+    if xdg := os.environ.get("XDG_RUNTIME_DIR"):
+        folders.add(xdg)
     return sorted(folders)
 
 

@@ -1,11 +1,12 @@
 """Issue 22: the snippet sandbox is a boundary, with real processes, sockets and files.
 
-A snippet cannot reach a local service, read the user's home or any process's environment,
-outlive its run (double fork, ``setsid``, killing its supervisor and the zygote), map more
-memory than its cap (private or shared), or write more than its temporary folder's cap; its
-writes elsewhere do not persist. A backtracking ``output_regex`` fails quickly, and SIGTERM or
-Ctrl-C leaves no temporary folder behind. Where Linux namespaces are unavailable the tests
-that need them are skipped, and the fallback test checks that it is reported.
+A snippet cannot reach a local service (TCP on 127.0.0.1, a Unix socket), read the user's
+home or any process's environment, outlive its run (double fork, ``setsid``, killing its
+supervisor and the zygote), map more memory than its cap (private or shared), or write more
+than its temporary folder's cap; its writes elsewhere do not persist. A backtracking
+``output_regex`` fails quickly, and SIGTERM or Ctrl-C leaves no temporary folder behind.
+Where Linux namespaces are unavailable the tests that need them are skipped, and the
+fallback test checks that it is reported.
 """
 
 from __future__ import annotations
@@ -113,6 +114,37 @@ def test_cannot_read_a_file_in_home(launcher: WarmLauncher | None, fake_home: Pa
     )
     assert result.stdout == "[]\nunreadable 2\n", result
     assert (fake_home / "secret.txt").read_text(encoding="utf-8") == "s3cret"
+
+
+@needs_namespaces
+def test_cannot_reach_a_unix_socket_in_the_runtime_folder(
+    launcher: WarmLauncher | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like ``torchgloss serve``'s: a read-only mount does not stop connect(), hiding does."""
+    if not os.access("/var/tmp", os.W_OK):
+        pytest.skip("/var/tmp is not writable here")
+    runtime = Path(tempfile.mkdtemp(prefix="torchgloss-test-run-", dir="/var/tmp"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    path = str(runtime / "service.sock")
+    try:
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(path)
+            server.listen()
+            result = run_snippet(
+                code(f"""
+                    import socket
+                    with socket.socket(socket.AF_UNIX) as client:
+                        try:
+                            client.connect({path!r})
+                            print("connected")
+                        except OSError as exc:
+                            print("refused", exc.errno)
+                """),
+                launcher=launcher,
+            )
+    finally:
+        shutil.rmtree(runtime)
+    assert result.stdout == "refused 2\n", result  # ENOENT: not even visible
 
 
 SCAN_ENVIRON = code("""
