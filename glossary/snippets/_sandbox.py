@@ -248,9 +248,9 @@ def _check(result: int, what: str) -> None:
 
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str = "") -> None:
-    encode = lambda text: None if text is None else os.fsencode(text)  # noqa: E731
-    result = _libc().mount(encode(source), encode(target), encode(fstype), flags, encode(data))
-    _check(result, f"mount {target}")
+    """mount(2); ``None`` arguments are NULL."""
+    args = [None if text is None else os.fsencode(text) for text in (source, target, fstype)]
+    _check(_libc().mount(*args, flags, os.fsencode(data)), f"mount {target}")
 
 
 def _enter_sandbox(request: dict[str, Any]) -> tuple[list[str], str]:
