@@ -46,9 +46,12 @@ def sandbox_warning(results: list[RunResult]) -> str | None:
     """One plain line when a run had fewer protections than the sandbox gives, else None."""
     for result in results:
         if result.missing_protections:
+            missing = ", ".join(result.missing_protections)
             why = f" ({result.sandbox_note})" if result.sandbox_note else ""
+            if "pid_namespace" in result.protections:
+                return f"note: the example sandbox ran without {missing}{why}."
             return (
-                f"note: examples ran without {', '.join(result.missing_protections)}{why}; "
+                f"note: examples ran without {missing}{why}; "
                 "only the time, memory and output limits applied."
             )
     return None

@@ -190,7 +190,7 @@ def _supervise(request: dict[str, Any]) -> None:
         os.setpgid(pid, pid)
     if namespaced:  # the snippet cannot signal process 1; ignoring SIGINT keeps its handler away
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        _send(fds["status"], event="sandbox", protections=protections)
+        _send(fds["status"], event="sandbox", protections=protections, reason=missing_reason)
     else:  # outside a PID namespace the caller may need the snippet's pid as a last resort
         _send(fds["status"], event="started", pid=os.getpid(), snippet_pid=pid)
         _send(fds["status"], event="sandbox", protections=protections, reason=missing_reason)
@@ -261,7 +261,8 @@ def _enter_sandbox(request: dict[str, Any]) -> tuple[list[str], str]:
     dies with it (parent-death signal), and the kernel kills every process of a PID namespace
     when its process 1 ends, so nothing a snippet starts can outlive the run.
 
-    Returns the protections in force and, when there are none, why (in the only process).
+    Returns the protections in force and what failed, if anything (in process 1, or, when
+    there are no namespaces, in the only process).
     """
     if not sys.platform.startswith("linux"):
         return [], "this system has no Linux namespaces"
@@ -286,52 +287,67 @@ def _enter_sandbox(request: dict[str, Any]) -> tuple[list[str], str]:
                 break
         os._exit(0)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    protections = ["user_namespace", "pid_namespace"]
-    protections += _isolate_files(request)
+    problems: list[str] = []
+    protections = ["user_namespace", "pid_namespace", "no_network"]
+    protections += _isolate_files(request, problems)
     try:
         _loopback_up()
-    except OSError as exc:
-        print(f"sandbox: the loopback interface stays down: {exc}", file=sys.stderr)
-    protections.append("no_network")
-    return protections, ""
+    except OSError as exc:  # still no network: only local sockets (gloo) miss it
+        problems.append(f"the loopback interface stays down ({exc})")
+    return protections, "; ".join(problems)
 
 
-def _isolate_files(request: dict[str, Any]) -> list[str]:
+def _isolate_files(request: dict[str, Any], problems: list[str]) -> list[str]:
     """Mount this namespace's own /proc, a read-only view of the files, a size-capped private
     /tmp (also the working folder and /dev/shm) and empty folders over the user's home.
 
-    Each step that fails is left out of the returned protections and said on stderr.
+    Each step that fails is left out of the returned protections and added to ``problems``.
     """
     done: list[str] = []
     workdir = request["workdir"]
     steps = [
-        ("read_only_files", _read_only_root),  # first: the mounts below stay writable
         ("own_proc", lambda: _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)),
         ("private_tmp", lambda: _private_tmp(workdir, int(request["temp_limit_mb"]))),
         ("hidden_home", lambda: _hide_folders(request["hide"], workdir)),
+        ("read_only_files", lambda: _read_only_root(done, workdir)),  # last: it needs the rest
     ]
     try:
         _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing mounted here leaks out
     except OSError as exc:
-        print(f"sandbox: no private mounts: {exc}", file=sys.stderr)
+        problems.append(f"no private mounts ({exc})")
         return done
     for name, step in steps:
         try:
             step()
         except OSError as exc:
-            print(f"sandbox: {name.replace('_', ' ')} not in force: {exc}", file=sys.stderr)
+            problems.append(f"no {name} ({exc})")
         else:
             done.append(name)
     return done
 
 
-def _read_only_root() -> None:
-    """Make every mount read-only (mount_setattr, Linux 5.12); later mounts stay writable."""
+def _read_only_root(done: list[str], workdir: str) -> None:
+    """Make every mount read-only but the private /tmp, its binds and /proc (mount_setattr,
+    Linux 5.12). Without a private /tmp the working folder would be read-only: nothing done."""
+    if "private_tmp" not in done:
+        raise OSError("the private /tmp is missing, so the files stay writable")
+    _set_read_only("/", True, recursive=True)
+    writable = ["/tmp", "/dev/shm", "/proc"]
+    if os.path.commonpath(["/tmp", workdir]) != "/tmp":
+        writable.append(workdir)
+    for path in writable:
+        if os.path.isdir(path):
+            _set_read_only(path, False)
+
+
+def _set_read_only(path: str, read_only: bool, *, recursive: bool = False) -> None:
     import ctypes
 
-    attr = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY, 0, 0, 0)  # attr_set, attr_clr, ...
-    result = _libc().syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, attr, 32)
-    _check(result, "mount_setattr /")
+    change = (MOUNT_ATTR_RDONLY, 0) if read_only else (0, MOUNT_ATTR_RDONLY)
+    attr = (ctypes.c_uint64 * 4)(*change, 0, 0)  # attr_set, attr_clr, propagation, userns_fd
+    flags = AT_RECURSIVE if recursive else 0
+    result = _libc().syscall(SYS_MOUNT_SETATTR, AT_FDCWD, os.fsencode(path), flags, attr, 32)
+    _check(result, f"mount_setattr {path}")
 
 
 def _private_tmp(workdir: str, size_mb: int) -> None:

@@ -147,7 +147,7 @@ class RunResult:
             WarmLauncher`) rather than started fresh.
         protections: what was in force (names from :data:`BASE_PROTECTIONS` and
             :data:`SANDBOX_PROTECTIONS`); empty when it did not run.
-        sandbox_note: why the namespace sandbox was not in force, when it was not.
+        sandbox_note: why the namespace sandbox, or a part of it, was not in force.
     """
 
     exit_code: int | None
@@ -583,7 +583,7 @@ class SnippetProcess:
             cancelled=bool(outcome.get("cancelled")),
             warm=self._launch.warm,
             protections=protections,
-            sandbox_note=outcome.get("sandbox_reason") if protections else None,
+            sandbox_note=outcome.get("sandbox_reason"),
         )
 
     def _note(self, stream: Stream, message: str) -> str:
