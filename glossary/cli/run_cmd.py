@@ -6,7 +6,11 @@ renders the results (Rich on a terminal, plain text when piped, JSON with ``--js
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import sys
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -26,9 +30,50 @@ RESULT_FIELDS = ("exit_code", "stdout", "stderr", "timed_out", "duration_s", "sk
 
 
 def result_json(entry_id: str, result: RunResult) -> dict[str, Any]:
-    """``run --json``'s object: the id, then the result's fields."""
+    """``run --json``'s object: the id, the result's fields, then the protections in force,
+    those missing, and why (``sandbox_note``)."""
     fields = (*RESULT_FIELDS, "device", "truncated")
-    return {"id": entry_id, **{name: getattr(result, name) for name in fields}}
+    return {
+        "id": entry_id,
+        **{name: getattr(result, name) for name in fields},
+        "protections": list(result.protections),
+        "missing_protections": list(result.missing_protections),
+        "sandbox_note": result.sandbox_note,
+    }
+
+
+def sandbox_warning(results: list[RunResult]) -> str | None:
+    """One plain line when a run had fewer protections than the sandbox gives, else None."""
+    for result in results:
+        if result.missing_protections:
+            missing = ", ".join(result.missing_protections)
+            why = f" ({result.sandbox_note})" if result.sandbox_note else ""
+            if "pid_namespace" in result.protections:
+                return f"note: the example sandbox ran without {missing}{why}."
+            return (
+                f"note: examples ran without {missing}{why}; "
+                "only the time, memory and output limits applied."
+            )
+    return None
+
+
+@contextlib.contextmanager
+def sigterm_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into ``SystemExit(143)`` meanwhile, so that runs are stopped and their
+    temporary folders removed as on Ctrl-C, instead of the process vanishing mid-run."""
+
+    def stop(signum: int, _frame: object) -> None:
+        sys.exit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def describe(result: RunResult) -> str:
@@ -79,10 +124,17 @@ def run(
     output. A failing example is reported, not raised: its exit status is in the output, and
     the command exits with 0. Examples from your own glossary folders run only with --yes.
     """
+    glossary = load(ctx)
+    with sigterm_as_exit():
+        _run(glossary, entry_id, timeout_s, as_json, yes)
+
+
+def _run(
+    glossary: Glossary, entry_id: str, timeout_s: float | None, as_json: bool, yes: bool
+) -> None:
     from glossary.snippets.runner import run_snippet, start_snippet
     from glossary.snippets.trust import runnable_snippet
 
-    glossary = load(ctx)
     source: Snippet | str
     if entry_id in glossary.by_id:
         source = runnable_snippet(glossary, entry_id, confirmed=yes)
@@ -98,13 +150,15 @@ def run(
             data["reproduction"] = result_json(entry_id, run_snippet(reproduce, **limits))
         echo_json(data)
         return
+    results = []
     if reproduce is not None:
         click.secho("Reproduction (raises the error):", bold=True, err=True)
         show_code(console(), reproduce)
         with start_snippet(reproduce, **limits) as process:
             for chunk in process:
                 click.echo(chunk.text, nl=False, err=chunk.stream == "stderr")
-        click.secho(describe(process.wait()), fg="yellow", err=True)
+        results.append(process.wait())
+        click.secho(describe(results[-1]), fg="yellow", err=True)
         click.secho("Fix:", bold=True, err=True)
     show_code(console(), source if isinstance(source, str) else source.code)
     with start_snippet(source, timeout_s=timeout_s) as process:
@@ -113,6 +167,8 @@ def run(
     result = process.wait()
     colour = "green" if result.ok else "yellow" if result.skipped else "red"
     click.secho(describe(result), fg=colour, err=True)
+    if warning := sandbox_warning([*results, result]):
+        click.secho(warning, fg="yellow", err=True)
 
 
 def _reference_program(glossary: Glossary, name: str, *, confirmed: bool) -> Snippet | str:
@@ -175,26 +231,36 @@ def check_snippets(
     err = console(stderr=True)  # progress goes to stderr, and only on a terminal
     started = time.perf_counter()
     kwargs: dict[str, Any] = {"ids": entry_ids or None, "confirmed": yes, "warm": not fresh}
-    if err.is_terminal and not as_json:
-        from rich.progress import Progress
+    with sigterm_as_exit():
+        if err.is_terminal and not as_json:
+            from rich.progress import Progress
 
-        with Progress(console=err, transient=True) as progress:
-            total = sum(1 for e in glossary.entries if e.snippet) if not entry_ids else None
-            task = progress.add_task("checking examples", total=total)
-            checks = check_all(glossary, jobs, on_check=lambda _: progress.advance(task), **kwargs)
-    else:
-        checks = check_all(glossary, jobs, **kwargs)
+            with Progress(console=err, transient=True) as progress:
+                total = sum(1 for e in glossary.entries if e.snippet) if not entry_ids else None
+                task = progress.add_task("checking examples", total=total)
+                advance = lambda _: progress.advance(task)  # noqa: E731
+                checks = check_all(glossary, jobs, on_check=advance, **kwargs)
+        else:
+            checks = check_all(glossary, jobs, **kwargs)
     elapsed = time.perf_counter() - started
+    warning = sandbox_warning([c.result for c in checks if c.result is not None])
     counts = {
         status: sum(c.status == status for c in checks)
         for status in ("passed", "failed", "skipped")
     }
     if as_json:
         echo_json(
-            {"total_s": round(elapsed, 2), **counts, "checks": [_check_json(c) for c in checks]}
+            {
+                "total_s": round(elapsed, 2),
+                **counts,
+                "sandbox_note": warning,
+                "checks": [_check_json(c) for c in checks],
+            }
         )
     else:
         _report(checks, counts, elapsed)
+        if warning:
+            click.secho(warning, fg="yellow", err=True)
     if counts["failed"]:
         ctx.exit(1)
 

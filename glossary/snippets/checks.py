@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from glossary.snippets.bounded_regex import RegexTimeoutError, bounded_search
 from glossary.snippets.errors import SnippetRunError
 from glossary.snippets.reproduce import harness_source, judge_reproduction
-from glossary.snippets.runner import RunResult, run_snippet
+from glossary.snippets.runner import RunResult, cancel_running_snippets, run_snippet
 from glossary.snippets.trust import is_trusted, untrusted_message
 
 if TYPE_CHECKING:
@@ -61,7 +61,8 @@ def normalize_output(text: str) -> str:
 
 def compare_output(snippet: Snippet, stdout: str) -> CheckOutcome:
     """Check ``stdout`` against the snippet's ``expected_output``, ``output_contains`` and
-    ``output_regex`` (``re.search``, no flags); a snippet with none of them passes.
+    ``output_regex`` (``re.search``, no flags, within a time limit: :mod:`.bounded_regex`);
+    a snippet with none of them passes.
 
     Example:
         >>> from glossary.schema import Snippet
@@ -84,8 +85,12 @@ def compare_output(snippet: Snippet, stdout: str) -> CheckOutcome:
     for needle in snippet.output_contains:
         if needle not in stdout:
             problems.append(f"output does not contain {needle!r}")
-    if snippet.output_regex is not None and re.search(snippet.output_regex, stdout) is None:
-        problems.append(f"output does not match the regex {snippet.output_regex!r}")
+    if snippet.output_regex is not None:
+        try:
+            if not bounded_search(snippet.output_regex, stdout):
+                problems.append(f"output does not match the regex {snippet.output_regex!r}")
+        except (RegexTimeoutError, ValueError) as exc:
+            problems.append(f"output_regex {snippet.output_regex!r}: {exc}")
     return CheckOutcome(not problems, tuple(problems))
 
 
@@ -148,11 +153,19 @@ def check_all(
             on_check(outcome)
         return outcome
 
+    pool = ThreadPoolExecutor(max_workers=jobs or default_jobs())
     try:
-        with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
-            futures = [pool.submit(check, entry, snippet) for entry, snippet in todo]
-            return [future.result() for future in futures]
+        futures = [pool.submit(check, entry, snippet) for entry, snippet in todo]
+        return [future.result() for future in futures]
+    except BaseException:  # Ctrl-C, or SIGTERM made an exception: stop now, leave nothing
+        pool.shutdown(wait=False, cancel_futures=True)
+        if own_launcher is not None:
+            own_launcher.close()  # its runs end with it; later ones start fresh, if any
+            own_launcher = None
+        cancel_running_snippets()
+        raise
     finally:
+        pool.shutdown()
         if own_launcher is not None:
             own_launcher.close()
 

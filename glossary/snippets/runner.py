@@ -8,11 +8,15 @@ The snippet never runs in this process. Each run gets:
   ``PYTHONHASHSEED`` has no flag, so string hashing stays randomized, as in a user's own run.
 * a fresh temporary working directory, also ``HOME`` and ``TMPDIR``, removed afterwards;
 * a scrubbed environment (:func:`snippet_environment`); stdin is ``/dev/null``;
-* resource limits (:func:`snippet_limits`): CPU time, data memory, file size, no core files;
-* a wall-clock limit after which the supervisor kills the snippet's process group and every
-  process it left behind, found because the supervisor is a child subreaper (see
-  ``_sandbox.py``); the caller kills the supervisor itself one second later if it has not
-  answered;
+* resource limits (:func:`snippet_limits`): CPU time, data memory, file size, no core files,
+  and (except CUDA snippets) ``RLIMIT_AS``, which counts shared mappings too;
+* on Linux with unprivileged user namespaces, a sandbox (``_sandbox.py``): no network, its own
+  PID namespace and ``/proc``, read-only files but for a private tmpfs of
+  :data:`DEFAULT_TEMP_LIMIT_MB` (``/tmp``, the working directory, ``/dev/shm``), the user's home
+  hidden, no capabilities. Elsewhere, or with :data:`NO_NAMESPACES_VARIABLE` set, runs fall
+  back to the limits alone, and :attr:`RunResult.missing_protections` says what was missing;
+* a wall-clock limit after which the supervisor kills every process of the run; the caller
+  kills the supervisor itself one second later if it has not answered;
 * output capped per stream (1 MB by default): past the cap the run is stopped and a note says
   the output was cut.
 
@@ -31,8 +35,10 @@ torch`` uses 0.23 GB of it, and a loop of ``bytearray(10**7)`` under a 1 GiB lim
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import contextlib
+import functools
 import json
 import math
 import os
@@ -66,6 +72,34 @@ DEFAULT_OUTPUT_LIMIT = 1_000_000
 """Bytes kept of each of stdout and stderr; past this the run is stopped."""
 FILE_SIZE_LIMIT_MB = 64
 """``RLIMIT_FSIZE``: no file the snippet writes may grow larger."""
+DEFAULT_TEMP_LIMIT_MB = 256
+"""Size of the private tmpfs that holds every file a sandboxed snippet may write."""
+IMPORT_ROOM_MB = 512
+"""Address space allowed, beyond torch's own libraries, for a fresh run to ``import torch``."""
+
+NO_NAMESPACES_VARIABLE = "TORCHGLOSS_NO_NAMESPACES"
+"""Set (non-empty), runs skip the namespace sandbox: where it breaks something, and in tests."""
+
+BASE_PROTECTIONS = (
+    "time_limit",
+    "cpu_limit",
+    "memory_limit",
+    "output_limit",
+    "file_size_limit",
+    "clean_environment",
+)
+"""What every run has, on every platform."""
+SANDBOX_PROTECTIONS = (
+    "shared_memory_limit",
+    "user_namespace",
+    "pid_namespace",
+    "no_network",
+    "own_proc",
+    "read_only_files",
+    "private_tmp",
+    "hidden_home",
+)
+"""What a run has where Linux namespaces are allowed (``shared_memory_limit``: not for CUDA)."""
 BACKSTOP_S = 1.0
 """How long after the time limit the caller waits for the supervisor before killing it."""
 DRAIN_S = 0.5
@@ -111,6 +145,9 @@ class RunResult:
         cancelled: the caller cancelled it.
         warm: it was forked from a pre-warmed interpreter (:class:`~glossary.snippets.warm.
             WarmLauncher`) rather than started fresh.
+        protections: what was in force (names from :data:`BASE_PROTECTIONS` and
+            :data:`SANDBOX_PROTECTIONS`); empty when it did not run.
+        sandbox_note: why the namespace sandbox, or a part of it, was not in force.
     """
 
     exit_code: int | None
@@ -123,6 +160,15 @@ class RunResult:
     truncated: bool = False
     cancelled: bool = False
     warm: bool = False
+    protections: tuple[str, ...] = ()
+    sandbox_note: str | None = None
+
+    @property
+    def missing_protections(self) -> tuple[str, ...]:
+        """The sandbox protections that were not in force (empty when it did not run)."""
+        if not self.protections:
+            return ()
+        return tuple(name for name in SANDBOX_PROTECTIONS if name not in self.protections)
 
     @property
     def ok(self) -> bool:
@@ -338,8 +384,10 @@ class SnippetProcess:
         timeout_s: float,
         requires_cuda: bool,
         output_limit: int,
+        address_space_limited: bool,
     ) -> None:
         self._launch = launch
+        self._address_space_limited = address_space_limited
         self._started = started
         self._workdir = workdir
         self._timeout_s = timeout_s
@@ -350,6 +398,8 @@ class SnippetProcess:
         }
         self._wake_r, self._wake_w = os.pipe()
         self._thread = threading.Thread(target=self._drive, name="snippet-run", daemon=True)
+        with _LIVE_LOCK:
+            _LIVE.add(self)
         self._thread.start()
 
     # -- public API
@@ -414,6 +464,8 @@ class SnippetProcess:
                     os.close(self._wake_r)
                     os.close(self._wake_w)
                     self._done.set()
+                with _LIVE_LOCK:
+                    _LIVE.discard(self)
                 self._chunks.put(None)
 
     def _collect(self, outcome: dict[str, Any]) -> None:
@@ -471,8 +523,11 @@ class SnippetProcess:
         self, event: dict[str, Any], outcome: dict[str, Any], started: dict[str, int]
     ) -> None:
         kind = event["event"]
-        if kind == "started":
-            started.update(pid=int(event["pid"]), snippet_pid=int(event["snippet_pid"]))
+        if kind == "started":  # the pids the caller may kill: outside any PID namespace
+            started.update({key: int(event[key]) for key in ("pid", "snippet_pid") if key in event})
+        elif kind == "sandbox":
+            outcome["protections"] = [str(name) for name in event["protections"]]
+            outcome["sandbox_reason"] = event.get("reason") or None
         elif kind == "exit":
             outcome["exit"] = event["exit_code"]
             outcome["timed_out"] = bool(event["timed_out"])
@@ -510,6 +565,10 @@ class SnippetProcess:
                 "stderr", "the supervising process ended without reporting how the run ended"
             )
         skipped = outcome.get("skipped")
+        protections: tuple[str, ...] = ()
+        if "protections" in outcome:
+            shared = ("shared_memory_limit",) if self._address_space_limited else ()
+            protections = (*BASE_PROTECTIONS, *shared, *outcome["protections"])
         return RunResult(
             exit_code=None if skipped else code,
             stdout=texts["stdout"],
@@ -523,12 +582,38 @@ class SnippetProcess:
             truncated=stdout.cut or stderr.cut,
             cancelled=bool(outcome.get("cancelled")),
             warm=self._launch.warm,
+            protections=protections,
+            sandbox_note=outcome.get("sandbox_reason"),
         )
 
     def _note(self, stream: Stream, message: str) -> str:
         text = f"\n[torchgloss: {message}]\n"
         self._emit(stream, text)
         return text
+
+
+_LIVE: set[SnippetProcess] = set()
+"""Runs not yet over, so that an interrupted caller can stop them and remove their folders."""
+_LIVE_LOCK = threading.Lock()
+
+
+def cancel_running_snippets(wait_s: float = BACKSTOP_S + DRAIN_S + 1) -> None:
+    """Cancel every run of this process and wait (up to ``wait_s``) until each is cleaned up.
+
+    Called at exit, so that Ctrl-C or a SIGTERM turned into an exception (the CLI does that)
+    leaves no ``torchgloss-run-*`` folder and no process behind.
+    """
+    with _LIVE_LOCK:
+        running = list(_LIVE)
+    for process in running:
+        process.cancel()
+    deadline = time.monotonic() + wait_s
+    for process in running:
+        with contextlib.suppress(TimeoutError):
+            process.wait(max(deadline - time.monotonic(), 0))
+
+
+atexit.register(cancel_running_snippets)
 
 
 def _remove_tree(path: str) -> None:
@@ -553,6 +638,7 @@ def start_snippet(
     requires_cuda: bool | None = None,
     memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
     output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    temp_limit_mb: int = DEFAULT_TEMP_LIMIT_MB,
     launcher: WarmLauncher | None = None,
 ) -> SnippetProcess:
     """Start running a snippet in its own supervised process; returns at once.
@@ -562,8 +648,10 @@ def start_snippet(
             ``requires_cuda`` are used unless given here.
         timeout_s: wall-clock limit (default :data:`DEFAULT_TIMEOUT_S`).
         requires_cuda: skip the run (with the reason) where CUDA is not available.
-        memory_limit_mb: ``RLIMIT_DATA`` of the snippet's process.
+        memory_limit_mb: ``RLIMIT_DATA`` of the snippet's process, and (except for CUDA
+            snippets) the address space it may map beyond what it starts with, shared or not.
         output_limit: bytes kept of each of stdout and stderr; more stops the run.
+        temp_limit_mb: size of the private temporary folder (sandboxed runs only).
         launcher: a :class:`~glossary.snippets.warm.WarmLauncher` to fork from instead of
             starting a fresh interpreter (not used for CUDA snippets: CUDA and fork do not mix).
 
@@ -602,18 +690,61 @@ def start_snippet(
         "workdir": workdir,
         "env": snippet_environment(workdir, requires_cuda=requires_cuda),
         "limits": snippet_limits(timeout_s, memory_limit_mb),
+        "isolate": not os.environ.get(NO_NAMESPACES_VARIABLE),
+        "temp_limit_mb": temp_limit_mb,
+        "hide": hidden_folders(),
     }
+    # CUDA reserves tens of GB of address space: CUDA snippets get RLIMIT_DATA only.
+    room = None if requires_cuda else memory_limit_mb
     try:
         if launcher is not None and not requires_cuda and launcher.accepts(request):
-            launch: Launch = launcher.launch(request)
+            launch: Launch = launcher.launch({**request, "address_space_mb": room})
         else:
-            launch = _PlainLaunch(request)
+            fresh_room = None if room is None else room + torch_import_room_mb()
+            launch = _PlainLaunch({**request, "address_space_mb": fresh_room})
     except BaseException:
         _remove_tree(workdir)
         raise
     process = SnippetProcess()
-    process._start(launch, workdir, started, timeout_s, requires_cuda, output_limit)
+    process._start(
+        launch, workdir, started, timeout_s, requires_cuda, output_limit, room is not None
+    )
     return process
+
+
+def hidden_folders() -> list[str]:
+    """The folders a sandboxed snippet sees empty: the user's home (``$HOME`` and the
+    password database's, where they differ), torchgloss's own folder, and the runtime folders
+    (``/run``, ``$XDG_RUNTIME_DIR``) whose Unix sockets are local services: a read-only mount
+    does not stop ``connect()`` to a socket, only not seeing it does."""
+    import pwd
+
+    from glossary.paths import home_dir
+
+    folders = {os.path.expanduser("~"), str(home_dir()), "/run"}
+    with contextlib.suppress(KeyError):
+        folders.add(pwd.getpwuid(os.getuid()).pw_dir)
+    if xdg := os.environ.get("XDG_RUNTIME_DIR"):
+        folders.add(xdg)
+    return sorted(folders)
+
+
+@functools.cache
+def torch_import_room_mb() -> int:
+    """Address space a fresh interpreter may need for ``import torch``: its shared libraries
+    (those of the ``nvidia`` packages too) plus :data:`IMPORT_ROOM_MB`; measured once, without
+    importing torch (the CPU build maps 0.63 GB for 0.45 GB of libraries)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("torch")
+    total = 0
+    if spec is not None and spec.submodule_search_locations:
+        torch_dir = Path(next(iter(spec.submodule_search_locations)))
+        libraries = [*torch_dir.glob("lib/*.so*"), *torch_dir.parent.glob("nvidia/*/lib/*.so*")]
+        for library in libraries:
+            with contextlib.suppress(OSError):
+                total += library.stat().st_size
+    return total // 2**20 + IMPORT_ROOM_MB
 
 
 def run_snippet(
@@ -623,6 +754,7 @@ def run_snippet(
     requires_cuda: bool | None = None,
     memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
     output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    temp_limit_mb: int = DEFAULT_TEMP_LIMIT_MB,
     launcher: WarmLauncher | None = None,
 ) -> RunResult:
     """Run a snippet in its own supervised process and wait for the result.
@@ -635,11 +767,14 @@ def run_snippet(
         >>> result.stdout, result.exit_code, result.timed_out
         ('hi\\n', 3, False)
     """
-    return start_snippet(
+    process = start_snippet(
         source,
         timeout_s=timeout_s,
         requires_cuda=requires_cuda,
         memory_limit_mb=memory_limit_mb,
         output_limit=output_limit,
+        temp_limit_mb=temp_limit_mb,
         launcher=launcher,
-    ).wait()
+    )
+    with process:  # interrupted (Ctrl-C), it cancels the run and cleans up before raising
+        return process.wait()

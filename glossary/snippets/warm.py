@@ -11,9 +11,11 @@ forking: modules already imported, and the string-hash seed.
 
 Two rules keep forking safe. The zygote must be single-threaded when it forks (math libraries
 are limited to one thread, and the launcher refuses a zygote that reports more), and it never
-initializes CUDA, so snippets that need CUDA always start fresh. The zygote is also a child
-subreaper: if a snippet kills its supervisor, what it leaves behind is re-parented to the zygote
-and killed there. Linux only; elsewhere runs start fresh.
+initializes CUDA, so snippets that need CUDA always start fresh. Each forked supervisor enters
+the namespace sandbox itself (``_sandbox.py``), so a warm run is as isolated as a fresh one and
+cannot see or signal the zygote. Without namespaces the zygote is a child subreaper: if a
+snippet kills its supervisor, what it leaves behind is re-parented to the zygote and killed
+there. Linux only; elsewhere runs start fresh.
 """
 
 from __future__ import annotations

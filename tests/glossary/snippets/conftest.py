@@ -6,7 +6,10 @@ one, because both must keep the same promises.
 
 from __future__ import annotations
 
+import os
+import random
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -50,6 +53,35 @@ def is_gone(pid: int) -> bool:
     except FileNotFoundError:
         return True
     return stat.rsplit(b")", 1)[1].split()[0] == b"Z"
+
+
+def sleep_tag() -> str:
+    """A ``sleep`` argument no other process has: finds a snippet's processes from outside
+    (inside a PID namespace, the pids a snippet sees mean nothing here)."""
+    return f"60.{random.randrange(10**12):012d}"
+
+
+def tagged_processes(tag: str) -> list[int]:
+    """Live (not zombie) processes whose command line contains ``tag``."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{name}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if tag.encode() in cmdline and not is_gone(int(name)):
+            found.append(int(name))
+    return found
+
+
+def wait_until_gone(tag: str, within_s: float = 2.0) -> list[int]:
+    """The tagged processes still alive after ``within_s`` (reaping may be asynchronous)."""
+    deadline = time.monotonic() + within_s
+    while (left := tagged_processes(tag)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
 
 
 API_ENTRY = """\

@@ -36,6 +36,9 @@ def test_run_json_has_the_documented_shape() -> None:
         "skipped",
         "device",
         "truncated",
+        "protections",
+        "missing_protections",
+        "sandbox_note",
     ]
     assert data["id"] == "torch.cat" and data["exit_code"] == 0 and data["skipped"] is None
     assert data["stdout"] == "torch.Size([3, 3])\ntorch.Size([2, 6])\n"
