@@ -248,3 +248,26 @@ def test_a_broken_model_degrades_hybrid_and_fails_semantic(
     assert response.notices and "lexical results only" in response.notices[0]
     with pytest.raises(ModelError):
         engine.search("portable electric light", mode=Mode.SEMANTIC)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["how to bake sourdough bread", "ラーメンの美味しい店"])
+def test_an_off_topic_question_is_not_a_close_match(
+    semantic_engine: SearchEngine, query: str
+) -> None:
+    response = semantic_engine.search(query)
+    assert response.confident is False
+    assert any("No close match" in notice for notice in response.notices)
+    assert response.to_json()["confident"] is False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["torch.cat", "テンソルを横に並べてくっつけたい", "自動微分"])
+def test_results_end_where_the_scores_fall_off(semantic_engine: SearchEngine, query: str) -> None:
+    from glossary.search.engine import CUTOFF_SHARE
+
+    response = semantic_engine.search(query, limit=10)
+    assert response.confident is True
+    top = response.results[0].score
+    assert all(hit.score >= CUTOFF_SHARE * top for hit in response.results)
+    assert len(response.results) < 10  # a clear answer is not padded with distant entries
