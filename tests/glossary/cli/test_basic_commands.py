@@ -82,6 +82,42 @@ def test_schema_is_json_schema() -> None:
     assert "entries" in schema["properties"]
 
 
+def test_committed_schema_file_is_what_the_command_prints() -> None:
+    """Editors read ``glossary/glossary.schema.json``; it must not lag behind the models."""
+    result = CliRunner().invoke(cli, ["schema"])
+    assert result.exit_code == 0
+    committed = Path(__file__).resolve().parents[3] / "glossary" / "glossary.schema.json"
+    assert committed.read_text(encoding="utf-8") == result.output, (
+        "the schema changed: run `python -m glossary schema > glossary/glossary.schema.json`"
+    )
+
+
+def test_schema_says_what_kinds_relations_and_validate_rules_mean() -> None:
+    schema = json.loads(CliRunner().invoke(cli, ["schema"]).output)
+    definitions = schema["$defs"]
+    kinds = definitions["Kind"]
+    assert len(kinds["enumDescriptions"]) == len(kinds["enum"])
+    assert "- api: a callable, class or attribute of the PyTorch API" in kinds["description"]
+    entry = definitions["Entry"]["properties"]
+    assert "'torch.cat'" in entry["id"]["description"]
+    assert "torch-cat" not in json.dumps(schema)
+    for name, word in [
+        ("synonyms", "同意語"),
+        ("antonyms", "対義語"),
+        ("cooccurring", "共起語"),
+        ("related", "関連語"),
+    ]:
+        assert entry[name]["description"].startswith(f"{word}: ")
+    assert (
+        "requires it when the headword contains kanji"
+        in (definitions["Term"]["properties"]["reading"]["description"])
+    )
+    assert "repeats the headword" in entry["aliases"]["description"]
+    assert "uses the API" in entry["snippet"]["description"]
+    assert definitions["Term"]["required"] == ["ja"]  # en: required except in API entries
+    assert definitions["Entry"]["else"] == {"properties": {"term": {"required": ["en"]}}}
+
+
 def test_unknown_id_is_one_line_exit_1() -> None:
     result = run_torchgloss("show", "no-such-id")
     assert result.returncode == 1
