@@ -21,14 +21,20 @@ if TYPE_CHECKING:
     from glossary.snippets.checks import SnippetCheck
     from glossary.snippets.runner import RunResult
 
-RESULT_FIELDS = ("exit_code", "stdout", "stderr", "timed_out", "duration_s", "skipped")
-"""The fields of ``run --json``, besides ``id``; ``device`` and ``truncated`` follow them."""
-
 
 def result_json(entry_id: str, result: RunResult) -> dict[str, Any]:
-    """``run --json``'s object: the id, then the result's fields."""
-    fields = (*RESULT_FIELDS, "device", "truncated")
-    return {"id": entry_id, **{name: getattr(result, name) for name in fields}}
+    """``run --json``'s object: the id, then how the run ended (see :class:`RunResult`)."""
+    return {
+        "id": entry_id,
+        "exit_code": result.exit_code,
+        "stdout": result.stdout,
+        "stderr": result.stderr,
+        "timed_out": result.timed_out,
+        "duration_s": result.duration_s,
+        "skipped": result.skipped,
+        "device": result.device,
+        "truncated": result.truncated,
+    }
 
 
 def describe(result: RunResult) -> str:
