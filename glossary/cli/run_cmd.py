@@ -37,6 +37,11 @@ def result_json(entry_id: str, result: RunResult) -> dict[str, Any]:
     }
 
 
+def confirm_hint(entry_id: str) -> str:
+    """How to run an example from the user's own folder, on the command line."""
+    return f"Read it with `torchgloss show {entry_id}`, then pass --yes to run it."
+
+
 def describe(result: RunResult) -> str:
     """One line saying how a run ended."""
     if result.skipped:
@@ -85,15 +90,19 @@ def run(
     output. A failing example is reported, not raised: its exit status is in the output, and
     the command exits with 0. Examples from your own glossary folders run only with --yes.
     """
+    from glossary.snippets.errors import UntrustedSnippetError
     from glossary.snippets.runner import run_snippet, start_snippet
     from glossary.snippets.trust import runnable_snippet
 
     glossary = load(ctx)
     source: Snippet | str
-    if entry_id in glossary.by_id:
-        source = runnable_snippet(glossary, entry_id, confirmed=yes)
-    else:
-        source = _reference_program(glossary, entry_id, confirmed=yes)
+    try:
+        if entry_id in glossary.by_id:
+            source = runnable_snippet(glossary, entry_id, confirmed=yes)
+        else:
+            source = _reference_program(glossary, entry_id, confirmed=yes)
+    except UntrustedSnippetError as exc:
+        raise UntrustedSnippetError(f"{exc} {confirm_hint(entry_id)}") from None
     reproduce = source.reproduce if not isinstance(source, str) else None
     limits: dict[str, Any] = {}
     if not isinstance(source, str):
@@ -176,6 +185,7 @@ def check_snippets(
     Exits with status 1 when any example fails; each failure names its entry.
     """
     from glossary.snippets.checks import check_all
+    from glossary.snippets.trust import is_trusted
 
     glossary = load(ctx)
     err = console(stderr=True)  # progress goes to stderr, and only on a terminal
@@ -200,7 +210,16 @@ def check_snippets(
             {"total_s": round(elapsed, 2), **counts, "checks": [_check_json(c) for c in checks]}
         )
     else:
-        _report(checks, counts, elapsed)
+        _report(
+            checks,
+            counts,
+            elapsed,
+            untrusted={
+                c.entry_id
+                for c in checks
+                if c.status == "skipped" and not is_trusted(glossary, c.entry_id)
+            },
+        )
     if counts["failed"]:
         ctx.exit(1)
 
@@ -216,8 +235,14 @@ def _check_json(check: SnippetCheck) -> dict[str, Any]:
     }
 
 
-def _report(checks: list[SnippetCheck], counts: dict[str, int], elapsed: float) -> None:
-    """Failures and skips with their entry ids and reasons, then one summary line."""
+def _report(
+    checks: list[SnippetCheck], counts: dict[str, int], elapsed: float, untrusted: set[str]
+) -> None:
+    """Failures and skips with their entry ids and reasons, then one summary line.
+
+    ``untrusted``: the skipped entries whose example is from the user's own folder; each gets
+    the hint that says how to run it.
+    """
     for check in checks:
         if check.status == "failed":
             click.secho(f"FAIL {check.entry_id}", fg="red", bold=True)
@@ -227,5 +252,7 @@ def _report(checks: list[SnippetCheck], counts: dict[str, int], elapsed: float) 
             continue
         for problem in check.problems:
             click.echo("  " + problem.replace("\n", "\n  "))
+        if check.entry_id in untrusted:
+            click.echo("  " + confirm_hint(check.entry_id))
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
     click.secho(f"{len(checks)} examples: {summary} in {elapsed:.1f} s", bold=True)
