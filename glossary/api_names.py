@@ -1,8 +1,8 @@
 """Checks that an entry's ``api`` and aliases name the right objects in the installed torch.
 
-Only ``torchgloss validate`` runs these: resolving names imports torch (about 1.5 s), which a
-plain load must not pay. Names resolve only under ``torch`` (see :func:`resolve_api`), so
-validating a folder nobody has vetted never imports anything else.
+Only ``torchgloss validate`` runs these: resolving names imports torch, which a plain load must not
+pay (its cost: README, "Speed figures"). Names resolve only under ``torch`` (see
+:func:`resolve_api`), so validating a folder nobody has vetted never imports anything else.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from glossary.schema import Entry
 
 
 def check_api_names(entries: Sequence[Entry], origins: dict[str, EntryOrigin]) -> Iterable[Problem]:
-    """Each ``api`` must resolve in the installed torch (imports torch: about 1.5 s)."""
+    """Each ``api`` must resolve in the installed torch (so this imports torch)."""
     for entry in entries:
         if entry.api and resolve_api(entry.api) is None:
             yield entry_problem(
