@@ -15,31 +15,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from glossary.datafiles import glossary_folders, yaml_files
-from glossary.errors import GlossaryDataError, Problem
+from glossary.entry_checks import cross_entry_problems
+from glossary.errors import EntryNotFoundError, GlossaryDataError, Problem
+from glossary.origin import EntryOrigin
 from glossary.paths import bundled_data_dir
 from glossary.schema import Entry
 from glossary.text.control import describe, first_control, strip_control
 from glossary.yamlsafe import LineMap, YamlPath, YamlReadError, read_yaml
-
-
-@dataclass(frozen=True, slots=True)
-class EntryOrigin:
-    """Where an entry was defined, and whether its snippet may run without asking."""
-
-    path: Path
-    line: int | None
-    trusted: bool
-    field_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
-
-    def line_of(self, field_name: str) -> int | None:
-        """Line of a field such as ``related[2].ref``, else of its parent, else of the entry."""
-        name = field_name
-        while name:
-            if name in self.field_lines:
-                return self.field_lines[name]
-            cut = max(name.rfind("."), name.rfind("["))
-            name = name[:cut] if cut > 0 else ""
-        return self.line
 
 
 @dataclass(slots=True)
@@ -62,8 +44,6 @@ class Glossary:
         try:
             return self.by_id[entry_id]
         except KeyError:
-            from glossary.errors import EntryNotFoundError
-
             needle = entry_id.lower()
             close = sorted(
                 (i for i in self.by_id if needle in i.lower()),
@@ -225,23 +205,33 @@ def collect(
     return list(merged.values()), origins, problems
 
 
-def load_glossary(extra_folders: Sequence[Path] = (), *, check: bool = True) -> Glossary:
-    """Load the bundled glossary plus user folders.
+def read_glossary(
+    extra_folders: Sequence[Path] = (), *, check: bool = True
+) -> tuple[Glossary, list[Problem]]:
+    """Load the bundled glossary plus user folders, returning the problems instead of raising.
+
+    Every entry that validates on its own is kept, so ``torchgloss validate`` can run its
+    slower checks on them and report everything in one run.
 
     Args:
         extra_folders: folders given with ``--data``, merged after ``TORCHGLOSS_DATA``.
         check: also run the cross-entry checks (links, aliases, readings); off only for speed
             where the data was validated already.
-
-    Raises:
-        GlossaryDataError: with every problem found, each naming file, line and field.
     """
     folders = glossary_folders(extra_folders)
     entries, origins, problems = collect(folders, trusted=[bundled_data_dir()])
     if check:
-        from glossary.validate import cross_entry_problems
-
         problems.extend(cross_entry_problems(entries, origins))
+    return Glossary(entries=entries, origins=origins, folders=folders), problems
+
+
+def load_glossary(extra_folders: Sequence[Path] = (), *, check: bool = True) -> Glossary:
+    """Load the bundled glossary plus user folders (see :func:`read_glossary` for the args).
+
+    Raises:
+        GlossaryDataError: with every problem found, each naming file, line and field.
+    """
+    glossary, problems = read_glossary(extra_folders, check=check)
     if problems:
         raise GlossaryDataError(problems)
-    return Glossary(entries=entries, origins=origins, folders=folders)
+    return glossary

@@ -15,10 +15,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from glossary.text.error_templates import TemplateError, compile_template
 from glossary.text.normalize import has_japanese
@@ -26,6 +29,10 @@ from glossary.text.normalize import has_japanese
 ENTRY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 """Ids are stable and filename-safe. API entries use their dotted name (`torch.nn.Linear`);
 others use kebab-case English (`learning-rate`)."""
+
+DOTTED_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
+"""A Python dotted name such as ``torch.nn.Linear`` (the ``api`` field, exception classes)."""
+_DOTTED_NAME_RE = re.compile(DOTTED_NAME_PATTERN)
 
 _KANA_RE = re.compile(r"^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc\u30fd\u30fe\u30fb・ 　ー]+$")
 _NEEDS_READING_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶ]")
@@ -44,19 +51,52 @@ def needs_reading(text: str) -> bool:
 
 
 class Kind(StrEnum):
-    """What sort of thing a sense of "torch" (or a PyTorch term) is."""
+    """What sort of thing a sense of "torch" (or a PyTorch term) is.
 
-    OBJECT = "object"  # an everyday object: a flashlight, a flaming torch
-    VERB = "verb"  # to torch: set fire to
-    METAPHOR = "metaphor"  # a torch as a symbol: hope, guidance, passing the torch
-    PLACE = "place"  # TOKYO TORCH, Torch Tower
-    LIBRARY = "library"  # PyTorch, Torch7, TorchVision …
-    API = "api"  # a callable, class or attribute of the PyTorch API
-    CONCEPT = "concept"  # a machine-learning or PyTorch idea: autograd, broadcasting …
-    TOOL = "tool"  # software around PyTorch: pip, conda, TensorBoard, TorchServe
-    HARDWARE = "hardware"  # GPU, CPU and platforms such as CUDA
-    FORMAT = "format"  # file and exchange formats: ONNX, state_dict files
-    ERROR = "error"  # an error or warning PyTorch prints: mat1 and mat2 shapes cannot be multiplied
+    The meaning of each kind is :data:`KIND_MEANINGS`, which the JSON Schema publishes.
+    """
+
+    OBJECT = "object"
+    VERB = "verb"
+    METAPHOR = "metaphor"
+    PLACE = "place"
+    LIBRARY = "library"
+    API = "api"
+    CONCEPT = "concept"
+    TOOL = "tool"
+    HARDWARE = "hardware"
+    FORMAT = "format"
+    ERROR = "error"
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        schema["description"] = "What sort of thing the entry is:\n" + "\n".join(
+            f"- {kind.value}: {KIND_MEANINGS[kind]}" for kind in cls
+        )
+        schema["enumDescriptions"] = [KIND_MEANINGS[kind] for kind in cls]  # for editors
+        return schema
+
+
+KIND_MEANINGS: dict[Kind, str] = {
+    Kind.OBJECT: "an everyday object called a torch: a flashlight, a flaming torch.",
+    Kind.VERB: "to torch: to set fire to.",
+    Kind.METAPHOR: "a torch as a symbol: hope, guidance, passing the torch.",
+    Kind.PLACE: "a place or building: TOKYO TORCH, Torch Tower.",
+    Kind.LIBRARY: "a library or framework: PyTorch, Torch7, TorchVision …",
+    Kind.API: "a callable, class or attribute of the PyTorch API (torch.cat, torch.nn.Linear). "
+    "The id is its dotted name; 'api' and 'term.en' may be left out and then default to the id. "
+    "Its snippet must use the API.",
+    Kind.CONCEPT: "a machine-learning or PyTorch idea: autograd, broadcasting, learning rate …",
+    Kind.TOOL: "software around PyTorch: pip, conda, TensorBoard, TorchServe.",
+    Kind.HARDWARE: "a device or platform: GPU, CPU, CUDA.",
+    Kind.FORMAT: "a file or exchange format: ONNX, state_dict files.",
+    Kind.ERROR: "an error or warning PyTorch prints (mat1 and mat2 shapes cannot be multiplied). "
+    "Needs the 'error' block and 'snippet.reproduce'.",
+}
+"""What each :class:`Kind` means, and what an entry of that kind must have."""
 
 
 class _Strict(BaseModel):
@@ -66,12 +106,16 @@ class _Strict(BaseModel):
 class Term(_Strict):
     """The headword in both languages, with the Japanese reading in kana."""
 
-    en: NonEmpty = Field(description="English headword, e.g. 'flashlight' or 'torch.cat'.")
+    en: NonEmpty = Field(
+        description="English headword, e.g. 'flashlight' or 'torch.cat'. API entries may leave "
+        "it out: it defaults to 'api'."
+    )
     ja: NonEmpty = Field(description="Japanese headword, e.g. '懐中電灯' or 'テンソルの連結'.")
     reading: str | None = Field(
         default=None,
-        description="Reading of the Japanese headword in kana (hiragana or katakana); required "
-        "when the headword contains kanji.",
+        description="Reading of the Japanese headword in kana (hiragana or katakana): "
+        "'でんとう' for '電灯'. `torchgloss validate` requires it when the headword contains "
+        "kanji, and refuses one that is not kana.",
     )
 
 
@@ -103,9 +147,14 @@ class Relation(_Strict):
 
     en: str | None = Field(default=None, description="The word in English.")
     ja: str | None = Field(default=None, description="The word in Japanese.")
-    reading: str | None = Field(default=None, description="Kana reading of ``ja`` if it has kanji.")
+    reading: str | None = Field(
+        default=None, description="Kana reading of 'ja' if it has kanji; must be kana."
+    )
     ref: str | None = Field(
-        default=None, pattern=ENTRY_ID_PATTERN, description="Id of the entry this word links to."
+        default=None,
+        pattern=ENTRY_ID_PATTERN,
+        description="Id of the entry this word links to; it must exist (in the bundled data or "
+        "a loaded folder) and not be the entry itself.",
     )
     note: Text | None = Field(default=None, description="Why or how it relates, when not obvious.")
 
@@ -156,7 +205,7 @@ class ErrorInfo(_Strict):
     """What an error entry's error is, why it happens and how to fix it."""
 
     exception: str = Field(
-        pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$",
+        pattern=DOTTED_NAME_PATTERN,
         description="The exception or warning class as Python prints it: RuntimeError, "
         "ValueError, UserWarning, torch.OutOfMemoryError, _pickle.UnpicklingError …",
     )
@@ -216,34 +265,64 @@ class Source(_Strict):
 class Entry(_Strict):
     """One sense of one term. The unit of search results and of ``torchgloss show``."""
 
-    id: str = Field(pattern=ENTRY_ID_PATTERN, description="Stable id, e.g. 'torch-cat'.")
+    id: str = Field(
+        pattern=ENTRY_ID_PATTERN,
+        description="Stable id, unique in its folder: the dotted name for API entries "
+        "('torch.cat', 'torch.nn.Linear'), kebab-case English otherwise ('learning-rate'). An id "
+        "defined again in a later folder replaces the earlier entry.",
+    )
     kind: Kind
     term: Term
     aliases: list[NonEmpty] = Field(
         default_factory=list,
-        description="Other names in either language: オプティマイザー, torch.concat …",
+        description="Other names people type for this same entry, in either language: "
+        "オプティマイザー, torch.concat … Search finds the entry by them. `torchgloss validate` "
+        "refuses an alias that repeats the headword or another alias, and one that is the name "
+        "of a different API (that belongs under 'related').",
     )
-    definition: Text
+    definition: Text = Field(
+        description="What it is, in English and Japanese ('ja' must contain Japanese)."
+    )
     asked_as: AskedAs = Field(
         default_factory=AskedAs,
         description="How users ask for it without its name (テンソルを連結したい).",
     )
-    synonyms: list[Relation] = Field(default_factory=list, description="同意語")
-    antonyms: list[Relation] = Field(default_factory=list, description="対義語")
-    cooccurring: list[Relation] = Field(default_factory=list, description="共起語")
-    related: list[Relation] = Field(default_factory=list, description="関連語")
+    synonyms: list[Relation] = Field(
+        default_factory=list,
+        description="同意語: other words for the same thing in this sense, shown to the reader "
+        "(懐中電灯 and フラッシュライト for a flashlight). Names a search should find this very "
+        "entry by go in 'aliases' instead.",
+    )
+    antonyms: list[Relation] = Field(
+        default_factory=list,
+        description="対義語: words for the opposite (darkness for a flashlight, "
+        "put out a fire for to torch).",
+    )
+    cooccurring: list[Relation] = Field(
+        default_factory=list,
+        description="共起語: words that appear beside this one in real text without meaning "
+        "the same (battery, switch on for a flashlight).",
+    )
+    related: list[Relation] = Field(
+        default_factory=list,
+        description="関連語: everything else worth a look, usually links to other entries "
+        "({ref: torch.stack} for torch.cat); a different API that people confuse with this "
+        "one belongs here, not in 'aliases'.",
+    )
     api: str | None = Field(
         default=None,
-        pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$",
-        description="Full dotted name for API entries, e.g. 'torch.nn.Linear'.",
+        pattern=DOTTED_NAME_PATTERN,
+        description="Full dotted name for API entries, e.g. 'torch.nn.Linear'; defaults to the "
+        "id. `torchgloss validate` checks that it resolves in the installed torch.",
     )
     since: str | None = Field(
         default=None, pattern=r"^\d+\.\d+(\.\d+)?$", description="First torch version with it."
     )
     snippet: Snippet | None = Field(
         default=None,
-        description="A runnable example; for error entries 'reproduce' raises the error and "
-        "'code' is the fixed program.",
+        description="A runnable example; in an API entry `torchgloss validate` checks that the "
+        "code parses and uses the API (the last part of its name appears in it). For error "
+        "entries 'reproduce' raises the error and 'code' is the fixed program.",
     )
     error: ErrorInfo | None = Field(
         default=None,
@@ -253,10 +332,32 @@ class Entry(_Strict):
     sources: list[Source] = Field(default_factory=list)
     tags: list[NonEmpty] = Field(default_factory=list, description="Free-form area tags.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _api_names_default_to_the_id(cls, data: Any) -> Any:
+        """An API entry's id is its dotted name, so ``api`` and ``term.en`` need not repeat it."""
+        if not isinstance(data, dict) or data.get("kind") != Kind.API.value:
+            return data
+        entry_id = data.get("id")
+        filled = dict(data)
+        if (
+            filled.get("api") is None
+            and isinstance(entry_id, str)
+            and _DOTTED_NAME_RE.match(entry_id)
+        ):
+            filled["api"] = entry_id
+        term = filled.get("term")
+        if isinstance(term, dict) and term.get("en") is None and isinstance(filled.get("api"), str):
+            filled["term"] = {"en": filled["api"], **term}
+        return filled
+
     @model_validator(mode="after")
     def _api_entries_name_their_api(self) -> Entry:
         if self.kind is Kind.API and not self.api:
-            raise ValueError("an entry of kind 'api' needs the 'api' field (its dotted name)")
+            raise ValueError(
+                "an entry of kind 'api' needs the 'api' field (its dotted name), or an id that "
+                "is that name"
+            )
         return self
 
     @model_validator(mode="after")
@@ -297,4 +398,11 @@ def glossary_json_schema() -> dict[str, Any]:
     schema = GlossaryFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "torchgloss glossary file"
+    # term.en may be left out of API entries only (it defaults to 'api'; see Entry).
+    definitions = schema["$defs"]
+    definitions["Term"]["required"] = [
+        name for name in definitions["Term"]["required"] if name != "en"
+    ]
+    definitions["Entry"]["if"] = {"properties": {"kind": {"const": Kind.API.value}}}
+    definitions["Entry"]["else"] = {"properties": {"term": {"required": ["en"]}}}
     return schema

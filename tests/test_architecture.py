@@ -1,4 +1,4 @@
-"""Project-wide guards: lint clean, and the core library free of the UI."""
+"""Project-wide guards: lint clean, the core library free of the UI, and its layers one-way."""
 
 from __future__ import annotations
 
@@ -29,9 +29,30 @@ def test_ruff_check_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_core_library_does_not_import_the_ui() -> None:
-    result = subprocess.run([_tool("lint-imports")], cwd=ROOT, capture_output=True, text=True)
+def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [_tool("lint-imports"), "--no-cache"], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_import_contracts_hold() -> None:
+    """Both contracts of pyproject.toml: no UI in the core, and the core's layers."""
+    result = _lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def test_layers_contract_refuses_an_upward_import(tmp_path: Path) -> None:
+    """The old cycle (the loader importing ``validate``) breaks the layers contract again."""
+    only_sources = shutil.ignore_patterns("*.json", "*.gz", "*.bin", "__pycache__")
+    for package in ("glossary", "tui"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=only_sources)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    loader = tmp_path / "glossary" / "loader.py"
+    loader.write_text(loader.read_text() + "\nimport glossary.validate  # noqa: E402\n")
+    result = _lint_imports(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "glossary.loader is not allowed to import glossary.validate" in result.stdout
 
 
 def test_cold_cli_imports_stay_light() -> None:

@@ -55,13 +55,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS:
             module_name, attr = COMMANDS[cmd_name].split(":")
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name == module_name:
-                    return None  # a command not built yet in this version
-                raise
-            command: click.Command = getattr(module, attr)
+            command: click.Command = getattr(importlib.import_module(module_name), attr)
             return command
         return super().get_command(ctx, cmd_name)
 
@@ -88,11 +82,9 @@ def cli(ctx: click.Context, data_dirs: tuple[Path, ...]) -> None:
     ctx.ensure_object(dict)
     ctx.obj["data_dirs"] = list(data_dirs)
     if ctx.invoked_subcommand is None:
-        tui_command = cli.get_command(ctx, "tui")
-        if tui_command is None:
-            click.echo(ctx.get_help())
-            return
-        ctx.invoke(tui_command)
+        from glossary.cli.tui_cmd import tui
+
+        ctx.invoke(tui)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -74,17 +74,13 @@ def _render(report: EvalReport, misses: bool) -> None:
         )
     out.print(Text(f"{report.query_count} queries from {report.source}", style="bold"))
     out.print(_table("Overall", {"all": {m: r.overall for m, r in report.modes.items()}}))
-    for title, order, attr in (
-        ("By query kind", QUERY_KINDS, "by_kind"),
-        ("By language", QUERY_LANGS, "by_lang"),
+    for title, order, groups in (
+        ("By query kind", QUERY_KINDS, {m: r.by_kind for m, r in report.modes.items()}),
+        ("By language", QUERY_LANGS, {m: r.by_lang for m, r in report.modes.items()}),
     ):
         rows: dict[str, dict[Mode, Metrics]] = {}
         for name in order:
-            cells = {
-                m: getattr(r, attr)[name]
-                for m, r in report.modes.items()
-                if name in getattr(r, attr)
-            }
+            cells = {m: group[name] for m, group in groups.items() if name in group}
             if cells:
                 rows[name] = cells
         out.print(_table(title, rows))

@@ -25,21 +25,29 @@ if TYPE_CHECKING:
     from glossary.snippets.checks import SnippetCheck
     from glossary.snippets.runner import RunResult
 
-RESULT_FIELDS = ("exit_code", "stdout", "stderr", "timed_out", "duration_s", "skipped")
-"""The fields of ``run --json``, besides ``id``; ``device`` and ``truncated`` follow them."""
-
 
 def result_json(entry_id: str, result: RunResult) -> dict[str, Any]:
-    """``run --json``'s object: the id, the result's fields, then the protections in force,
-    those missing, and why (``sandbox_note``)."""
-    fields = (*RESULT_FIELDS, "device", "truncated")
+    """``run --json``'s object: the id, how the run ended (see :class:`RunResult`), then the
+    protections in force, those missing, and why (``sandbox_note``)."""
     return {
         "id": entry_id,
-        **{name: getattr(result, name) for name in fields},
+        "exit_code": result.exit_code,
+        "stdout": result.stdout,
+        "stderr": result.stderr,
+        "timed_out": result.timed_out,
+        "duration_s": result.duration_s,
+        "skipped": result.skipped,
+        "device": result.device,
+        "truncated": result.truncated,
         "protections": list(result.protections),
         "missing_protections": list(result.missing_protections),
         "sandbox_note": result.sandbox_note,
     }
+
+
+def confirm_hint(entry_id: str) -> str:
+    """How to run an example from the user's own folder, on the command line."""
+    return f"Read it with `torchgloss show {entry_id}`, then pass --yes to run it."
 
 
 def sandbox_warning(results: list[RunResult]) -> str | None:
@@ -132,14 +140,18 @@ def run(
 def _run(
     glossary: Glossary, entry_id: str, timeout_s: float | None, as_json: bool, yes: bool
 ) -> None:
+    from glossary.snippets.errors import UntrustedSnippetError
     from glossary.snippets.runner import run_snippet, start_snippet
     from glossary.snippets.trust import runnable_snippet
 
     source: Snippet | str
-    if entry_id in glossary.by_id:
-        source = runnable_snippet(glossary, entry_id, confirmed=yes)
-    else:
-        source = _reference_program(glossary, entry_id, confirmed=yes)
+    try:
+        if entry_id in glossary.by_id:
+            source = runnable_snippet(glossary, entry_id, confirmed=yes)
+        else:
+            source = _reference_program(glossary, entry_id, confirmed=yes)
+    except UntrustedSnippetError as exc:
+        raise UntrustedSnippetError(f"{exc} {confirm_hint(entry_id)}") from None
     reproduce = source.reproduce if not isinstance(source, str) else None
     limits: dict[str, Any] = {}
     if not isinstance(source, str):
@@ -226,6 +238,7 @@ def check_snippets(
     Exits with status 1 when any example fails; each failure names its entry.
     """
     from glossary.snippets.checks import check_all
+    from glossary.snippets.trust import is_trusted
 
     glossary = load(ctx)
     err = console(stderr=True)  # progress goes to stderr, and only on a terminal
@@ -258,7 +271,16 @@ def check_snippets(
             }
         )
     else:
-        _report(checks, counts, elapsed)
+        _report(
+            checks,
+            counts,
+            elapsed,
+            untrusted={
+                c.entry_id
+                for c in checks
+                if c.status == "skipped" and not is_trusted(glossary, c.entry_id)
+            },
+        )
         if warning:
             click.secho(warning, fg="yellow", err=True)
     if counts["failed"]:
@@ -276,8 +298,14 @@ def _check_json(check: SnippetCheck) -> dict[str, Any]:
     }
 
 
-def _report(checks: list[SnippetCheck], counts: dict[str, int], elapsed: float) -> None:
-    """Failures and skips with their entry ids and reasons, then one summary line."""
+def _report(
+    checks: list[SnippetCheck], counts: dict[str, int], elapsed: float, untrusted: set[str]
+) -> None:
+    """Failures and skips with their entry ids and reasons, then one summary line.
+
+    ``untrusted``: the skipped entries whose example is from the user's own folder; each gets
+    the hint that says how to run it.
+    """
     for check in checks:
         if check.status == "failed":
             click.secho(f"FAIL {check.entry_id}", fg="red", bold=True)
@@ -287,5 +315,7 @@ def _report(checks: list[SnippetCheck], counts: dict[str, int], elapsed: float) 
             continue
         for problem in check.problems:
             click.echo("  " + problem.replace("\n", "\n  "))
+        if check.entry_id in untrusted:
+            click.echo("  " + confirm_hint(check.entry_id))
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
     click.secho(f"{len(checks)} examples: {summary} in {elapsed:.1f} s", bold=True)

@@ -15,6 +15,7 @@ def schema() -> None:
     例: torchgloss schema > torchgloss.schema.json
     Then point your editor's YAML language server at it, e.g. with the first line
     `# yaml-language-server: $schema=./torchgloss.schema.json` in a glossary file.
+    The repository keeps a copy in glossary/glossary.schema.json.
     """
     from glossary.schema import glossary_json_schema
 

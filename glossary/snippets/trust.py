@@ -2,7 +2,8 @@
 
 A glossary folder a user adds (``--data``, ``TORCHGLOSS_DATA``) may come from anywhere, and its
 snippets are code. They run only after the user confirms: ``--yes`` on the command line, a
-dialog in the terminal browser.
+dialog in the terminal browser. How to confirm is the caller's to say, so the messages here
+name no command-line flag.
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ def untrusted_message(glossary: Glossary, entry_id: str) -> str:
     where = f" ({origin.path}:{origin.line_of('snippet')})" if origin is not None else ""
     return (
         f"The example of {entry_id!r} comes from your own glossary folder{where}, not from "
-        f"torchgloss, so it does not run without asking. Read it first (torchgloss show "
-        f"{entry_id}), then pass --yes to run it."
+        "torchgloss, so it does not run until you confirm that it may."
     )
 
 

@@ -11,17 +11,13 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from glossary.errors import Problem
+from glossary.origin import entry_problem
 
 if TYPE_CHECKING:
-    from glossary.loader import EntryOrigin
+    from glossary.origin import EntryOrigin
     from glossary.schema import Entry
 
-
-def _problem(origin: EntryOrigin | None, entry: Entry, message: str) -> Problem:
-    field = "snippet.code"
-    if origin is None:
-        return Problem("<memory>", None, field, message, entry.id)
-    return Problem(str(origin.path), origin.line_of(field), field, message, entry.id)
+_FIELD = "snippet.code"
 
 
 def names_in(tree: ast.AST) -> set[str]:
@@ -63,7 +59,9 @@ def check_snippet_parses(
             ast.parse(entry.snippet.code, filename="<snippet>")
         except SyntaxError as exc:
             where = f" (line {exc.lineno} of the snippet)" if exc.lineno else ""
-            yield _problem(origins.get(entry.id), entry, f"does not parse: {exc.msg}{where}")
+            yield entry_problem(
+                origins.get(entry.id), entry.id, _FIELD, f"does not parse: {exc.msg}{where}"
+            )
 
 
 def check_snippet_uses_api(
@@ -79,9 +77,10 @@ def check_snippet_uses_api(
             continue  # reported by check_snippet_parses
         if not used:
             name = entry.api.rsplit(".", 1)[-1]
-            yield _problem(
+            yield entry_problem(
                 origins.get(entry.id),
-                entry,
+                entry.id,
+                _FIELD,
                 f"never uses {entry.api!r}: {name!r} appears nowhere in the code",
             )
 

@@ -1,7 +1,7 @@
 """Kana readings of kanji words, computed with pykakasi when an index is built.
 
-pykakasi costs about 0.17 s to import, so only index building calls this module; a query in
-kana or romaji is compared with the readings stored in the index.
+pykakasi is slow to import (figures: README, "How it works"), so only index building calls this
+module; a query in kana or romaji is compared with the readings stored in the index.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """SudachiPy, loaded once and only when Japanese text needs it.
 
-The dictionary takes about 40 ms to load, so :func:`tokenizer` builds it on first use and keeps
-it; a lock makes that safe from several threads (the TUI searches from a worker). Only runs of
-Japanese script are given to Sudachi: it reads ASCII words as Japanese (``cat`` →
-シーエーティー, ``Linear`` → リニア), so Latin text is left to :mod:`glossary.text.words`.
+Loading the dictionary costs time and memory (figures: README, "Speed figures"), so
+:func:`tokenizer` builds it on first use and keeps it; a lock makes that safe from several threads
+(the TUI searches from a worker). Only runs of Japanese script are given to Sudachi: it reads ASCII
+words as Japanese (``cat`` → シーエーティー, ``Linear`` → リニア), so Latin text is left to
+:mod:`glossary.text.words`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from glossary.errors import EntryNotFoundError, GlossaryDataError
-from glossary.loader import load_glossary
+from glossary.loader import load_glossary, read_glossary
 from glossary.schema import Kind
 from tests.glossary.conftest import VALID_ENTRY
 
@@ -156,6 +156,79 @@ def test_every_problem_is_reported_with_file_line_and_field(
     assert "not kana" in problems[(9, "term.reading", "two")]
     assert "no-such-entry" in problems[(12, "related[0].ref", "two")]
     assert "duplicate id" in problems[(13, "id", "two")]
+
+
+def test_read_glossary_keeps_the_good_entries_and_returns_the_problems(
+    write_yaml: Callable[[str, str], Path],
+) -> None:
+    """What ``validate`` builds on: the same load, with problems returned instead of raised."""
+    path = write_yaml(
+        "mixed.yaml",
+        VALID_ENTRY
+        + """\
+  - id: broken-link
+    kind: object
+    term: {en: lantern, ja: ランタン}
+    definition: {en: A portable light., ja: 持ち運べる明かり。}
+    related:
+      - {ref: no-such-entry}
+""",
+    )
+    glossary, problems = read_glossary([path.parent])
+    assert {"my-lamp", "broken-link", "flashlight"} <= set(glossary.by_id)
+    assert [(p.path, p.line, p.field, p.entry_id) for p in problems] == [
+        (str(path), 16, "related[0].ref", "broken-link")
+    ]
+    with pytest.raises(GlossaryDataError) as info:
+        load_glossary([path.parent])
+    assert info.value.problems == problems
+    assert read_glossary([path.parent], check=False)[1] == []
+
+
+def test_api_entry_may_leave_out_api_and_english_term(
+    write_yaml: Callable[[str, str], Path],
+) -> None:
+    """An API entry's id is its dotted name: ``api`` and ``term.en`` default to it."""
+    path = write_yaml(
+        "short.yaml",
+        """\
+        entries:
+          - id: torch.rsqrt
+            kind: api
+            term: {ja: 平方根の逆数, reading: へいほうこんのぎゃくすう}
+            definition: {en: Computes 1/sqrt(x)., ja: 平方根の逆数を計算する。}
+          - id: torch.rsqrt_
+            kind: api
+            api: torch.rsqrt
+            term: {en: in-place rsqrt, ja: 平方根の逆数, reading: へいほうこんのぎゃくすう}
+            definition: {en: Computes 1/sqrt(x) in place., ja: その場で平方根の逆数を計算する。}
+        """,
+    )
+    glossary = load_glossary([path.parent])
+    short, spelled = glossary.get("torch.rsqrt"), glossary.get("torch.rsqrt_")
+    assert (short.api, short.term.en) == ("torch.rsqrt", "torch.rsqrt")
+    assert (spelled.api, spelled.term.en) == ("torch.rsqrt", "in-place rsqrt")
+
+
+def test_api_entry_without_a_dotted_id_still_needs_api(
+    write_yaml: Callable[[str, str], Path],
+) -> None:
+    path = write_yaml(
+        "noapi.yaml",
+        """\
+        entries:
+          - id: my-rsqrt
+            kind: api
+            term: {en: rsqrt, ja: 平方根の逆数, reading: へいほうこんのぎゃくすう}
+            definition: {en: Computes 1/sqrt(x)., ja: 平方根の逆数を計算する。}
+        """,
+    )
+    with pytest.raises(GlossaryDataError) as info:
+        load_glossary([path.parent])
+    (problem,) = info.value.problems
+    assert problem.line == 2
+    assert problem.message.startswith("an entry of kind 'api' needs the 'api' field")
+    assert "or an id that is that name" in problem.message
 
 
 def test_missing_language_is_reported(write_yaml: Callable[[str, str], Path]) -> None:

@@ -7,7 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from glossary.validate import resolve_api, validate
+from glossary.api_names import resolve_api
+from glossary.validate import validate
 
 API_ENTRY = """\
 entries:

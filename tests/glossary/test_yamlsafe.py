@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,9 +31,34 @@ def test_values_keep_their_line_numbers() -> None:
     assert lines.line_of(("b", 7, "nope")) == 2  # falls back to the nearest ancestor
 
 
-def test_billion_laughs_is_refused_quickly() -> None:
-    with pytest.raises(YamlReadError, match="alias bomb"):
-        parse_yaml(BILLION_LAUGHS)
+def test_billion_laughs_is_refused_before_it_expands() -> None:
+    """9**9 strings if expanded (gigabytes); refused inside a 1 GiB address space instead."""
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from glossary.yamlsafe import YamlReadError, parse_yaml\n"
+        "try:\n"
+        "    parse_yaml(sys.stdin.read())\n"
+        "except YamlReadError as exc:\n"
+        "    print(exc.message)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        input=BILLION_LAUGHS,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 0, result.stderr
+    assert "alias bomb" in result.stdout
+
+
+def test_expansion_cap_counts_every_value() -> None:
+    """The cap is exact: a list of n strings is n + 1 values (the list, then each string)."""
+    assert parse_yaml("[a, b, c]", max_nodes=4)[0] == ["a", "b", "c"]
+    with pytest.raises(YamlReadError, match="more than 3 values"):
+        parse_yaml("[a, b, c]", max_nodes=3)
 
 
 def test_small_aliases_are_fine() -> None:

@@ -70,7 +70,6 @@ class LexicalEngine:
         mode: Mode = Mode.HYBRID,
     ) -> SearchResponse:
         self.searches.append(query)
-        started = time.perf_counter()
         needle = query.casefold()
         hits: list[SearchHit] = []
         for entry in self.glossary.entries:
@@ -100,7 +99,7 @@ class LexicalEngine:
             results=hits[:limit],
             mode=mode,
             semantic_used=self._semantic,
-            elapsed_ms=(time.perf_counter() - started) * 0 + 1.0,  # fixed: snapshots are stable
+            elapsed_ms=1.0,  # a fixed time, so snapshots stay the same from run to run
         )
 
     @staticmethod

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -64,14 +65,39 @@ def test_show_renders_plain_text_when_piped() -> None:
     assert "Asked as" in result.output  # how people ask for it, from asked_as
 
 
-def test_stats_json_counts() -> None:
-    result = CliRunner().invoke(cli, ["stats", "--json"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
-    assert data["entries"] >= 6
-    assert data["api_entries"] <= data["entries"]
-    assert data["snippets"] >= data["api_entries_with_snippets"]
-    assert set(data["relations"]) == {"synonyms", "antonyms", "cooccurring", "related"}
+def test_stats_json_counts(write_yaml: Callable[[str, str], Path]) -> None:
+    """A folder with one known entry changes each count by exactly what that entry holds."""
+
+    def stats(*args: str) -> dict[str, Any]:
+        result = CliRunner().invoke(cli, [*args, "stats", "--json"])
+        assert result.exit_code == 0, result.output
+        data: dict[str, Any] = json.loads(result.output)
+        return data
+
+    bundled = stats()
+    assert bundled["entries"] == sum(bundled["by_kind"].values())
+    assert bundled["api_entries"] == bundled["by_kind"]["api"]
+    assert bundled["api_entries_with_snippets"] == bundled["api_entries"]  # every one has one
+    assert bundled["relations_total"] == sum(bundled["relations"].values())
+    assert list(bundled["relations"]) == ["synonyms", "antonyms", "cooccurring", "related"]
+
+    extra = VALID_ENTRY + VALID_ENTRY.removeprefix("entries:\n").replace("my-lamp", "my-lamp-2")
+    path = write_yaml("two.yaml", extra)
+    mine = stats("--data", str(path.parent))
+    changed = {
+        key: mine[key] - bundled[key]
+        for key in ("entries", "api_entries", "snippets", "relations_total", "linked_relations")
+    }
+    assert changed == {
+        "entries": 2,
+        "api_entries": 0,
+        "snippets": 0,
+        "relations_total": 2,
+        "linked_relations": 2,
+    }
+    assert mine["by_kind"]["object"] == bundled["by_kind"]["object"] + 2
+    assert mine["relations"]["related"] == bundled["relations"]["related"] + 2
+    assert mine["files"] == bundled["files"] + 1
 
 
 def test_schema_is_json_schema() -> None:
@@ -80,6 +106,42 @@ def test_schema_is_json_schema() -> None:
     schema = json.loads(result.output)
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert "entries" in schema["properties"]
+
+
+def test_committed_schema_file_is_what_the_command_prints() -> None:
+    """Editors read ``glossary/glossary.schema.json``; it must not lag behind the models."""
+    result = CliRunner().invoke(cli, ["schema"])
+    assert result.exit_code == 0
+    committed = Path(__file__).resolve().parents[3] / "glossary" / "glossary.schema.json"
+    assert committed.read_text(encoding="utf-8") == result.output, (
+        "the schema changed: run `python -m glossary schema > glossary/glossary.schema.json`"
+    )
+
+
+def test_schema_says_what_kinds_relations_and_validate_rules_mean() -> None:
+    schema = json.loads(CliRunner().invoke(cli, ["schema"]).output)
+    definitions = schema["$defs"]
+    kinds = definitions["Kind"]
+    assert len(kinds["enumDescriptions"]) == len(kinds["enum"])
+    assert "- api: a callable, class or attribute of the PyTorch API" in kinds["description"]
+    entry = definitions["Entry"]["properties"]
+    assert "'torch.cat'" in entry["id"]["description"]
+    assert "torch-cat" not in json.dumps(schema)
+    for name, word in [
+        ("synonyms", "同意語"),
+        ("antonyms", "対義語"),
+        ("cooccurring", "共起語"),
+        ("related", "関連語"),
+    ]:
+        assert entry[name]["description"].startswith(f"{word}: ")
+    assert (
+        "requires it when the headword contains kanji"
+        in (definitions["Term"]["properties"]["reading"]["description"])
+    )
+    assert "repeats the headword" in entry["aliases"]["description"]
+    assert "uses the API" in entry["snippet"]["description"]
+    assert definitions["Term"]["required"] == ["ja"]  # en: required except in API entries
+    assert definitions["Entry"]["else"] == {"properties": {"term": {"required": ["en"]}}}
 
 
 def test_unknown_id_is_one_line_exit_1() -> None:

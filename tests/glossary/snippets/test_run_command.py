@@ -99,7 +99,8 @@ def test_check_snippets_skips_user_snippets_without_yes(user_glossary: MakeGloss
     folder = user_folder(user_glossary)
     result = CliRunner().invoke(cli, ["--data", folder, "check-snippets", "my.add"])
     assert result.exit_code == 0
-    assert "skip my.add" in result.stdout and "--yes" in result.stdout
+    assert "skip my.add" in result.stdout
+    assert "Read it with `torchgloss show my.add`, then pass --yes to run it." in result.stdout
 
 
 def test_run_help_says_how_failures_are_reported(tmp_path: Path) -> None:

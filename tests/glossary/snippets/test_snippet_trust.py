@@ -23,8 +23,13 @@ def test_bundled_snippets_run_without_asking() -> None:
 def test_a_user_snippet_needs_confirmation(user_glossary: MakeGlossary) -> None:
     glossary = user_glossary({"my.add": ("torch.add", 'code: "print(1)"')})
     assert not is_trusted(glossary, "my.add")
-    with pytest.raises(UntrustedSnippetError, match=r"mine\.yaml:\d+.*pass --yes to run it"):
+    with pytest.raises(
+        UntrustedSnippetError, match=r"mine\.yaml:\d+.*until you confirm that it may"
+    ):
         runnable_snippet(glossary, "my.add")
+    with pytest.raises(UntrustedSnippetError) as info:
+        runnable_snippet(glossary, "my.add")
+    assert "--" not in str(info.value)  # how to confirm is the caller's: --yes, or a dialog
     assert runnable_snippet(glossary, "my.add", confirmed=True).code == "print(1)"
 
 
