@@ -89,6 +89,10 @@ class Settings:
         return data
 
 
+DEFAULTS = Settings()
+"""What is in effect without a settings file."""
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Read the settings file (``path``, else :func:`glossary.paths.config_file`).
 
@@ -202,15 +206,15 @@ def _settings_from(data: dict[str, Any], path: Path, text: str) -> Settings:
     reader.check_keys(limits, {"search", "history"}, "limits")
     kinds = _kinds() if filters.get("kind") is not None else ()
     return Settings(
-        theme=reader.text(data, "theme", None) or Settings.theme,
+        theme=reader.text(data, "theme", None) or DEFAULTS.theme,
         language=reader.text(data, "language", None, LANGUAGES),
         filters=Filters(
             lang=reader.text(filters, "lang", "filters", LANGUAGES),
             kind=reader.text(filters, "kind", "filters", kinds),
         ),
         limits=Limits(
-            search=reader.count(limits, "search", "limits", Limits.search),
-            history=reader.count(limits, "history", "limits", Limits.history),
+            search=reader.count(limits, "search", "limits", DEFAULTS.limits.search),
+            history=reader.count(limits, "history", "limits", DEFAULTS.limits.history),
         ),
         path=path,
     )
