@@ -27,12 +27,12 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from glossary.bookmarks import Bookmark, append_history, list_bookmarks, toggle_bookmark
 from glossary.errors import EntryNotFoundError, GlossaryError
 from glossary.loader import Glossary
 from glossary.progress import StageClock, describe_seconds_left
-from glossary.schema import Entry, Term
-from glossary.settings import Settings, load_settings
+from glossary.schema import Entry
+from glossary.settings import Settings
+from tui import memory
 from tui.commands import GlossaryCommands
 from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
 from tui.idle_gc import QuietCollector
@@ -146,8 +146,7 @@ class GlossaryApp(App[None]):
         self.theme = DARK_THEME
         self.settings = Settings()
         """The settings file's: theme, filters, history length."""
-        self._settings_error: GlossaryError | None = None
-        self._apply_settings()
+        self._settings_error = memory.apply_settings(self)
 
     def on_mount(self) -> None:
         if self._settings_error is not None:
@@ -306,7 +305,7 @@ class GlossaryApp(App[None]):
         if self.engine is None:
             return
         if isinstance(self.screen, SearchScreen) and self.screen.shown_query.strip():
-            self._remember_query(self.screen.shown_query)
+            memory.remember_query(self, self.screen.shown_query)
         if self.glossary is None:
             self._open_entry_when_loaded(message.entry_id)
             return
@@ -505,64 +504,12 @@ class GlossaryApp(App[None]):
         self.semantic_state = self._previous_semantic_state
         self.show_error(error)
 
-    # -- settings, history, bookmarks (glossary.settings, glossary.bookmarks) ------------
+    # -- history and bookmarks (tui.memory) ----------------------------------------------
 
-    def _apply_settings(self) -> None:
-        """Theme and filters from the settings file; a bad file is said, defaults kept."""
-        try:
-            self.settings = load_settings()
-        except GlossaryError as exc:
-            self._settings_error = exc  # shown once the app runs
-        named = {"dark": DARK_THEME, "light": LIGHT_THEME}.get(self.settings.theme)
-        theme = named or self.settings.theme
-        if theme in self.available_themes:
-            self.theme = theme
-        self.lang_filter = self.settings.filters.lang
-        self.kind_filter = self.settings.filters.kind
-
-    @work(thread=True, group="memory")
-    def _remember_query(self, query: str) -> None:
-        """Add ``query`` to the search history (a convenience: a failure only warns)."""
-        try:
-            append_history(query, self.settings.limits.history)
-        except GlossaryError as exc:
-            self.call_from_thread(self.notify, str(exc), title=exc.title, severity="warning")
-
-    @work(thread=True, group="memory")
-    def toggle_bookmark(self, entry: Entry) -> None:
-        """Bookmark ``entry``, or remove its bookmark, and say which."""
-        try:
-            marked = toggle_bookmark(entry.id)
-        except GlossaryError as exc:
-            self.call_from_thread(self.notify, str(exc), title=exc.title, severity="error")
-            return
-        done = "Bookmarked" if marked else "Removed the bookmark of"
-        self.call_from_thread(self.notify, f"{done} {entry.id}", title="Bookmarks", timeout=3)
-
-    @work(thread=True, group="memory")
     def action_bookmarks(self) -> None:
         """List the bookmarks; the one chosen opens."""
-        try:
-            bookmarks = list_bookmarks()
-        except GlossaryError as exc:
-            self.call_from_thread(self.show_error, exc)
-            return
-        self.call_from_thread(self._show_bookmarks, bookmarks)
-
-    def _show_bookmarks(self, bookmarks: list[Bookmark]) -> None:
-        if isinstance(self.screen, BookmarksScreen):
-            return
-        lookup = self.lookup_entry
-
-        def term(entry_id: str) -> Term | None:
-            entry = lookup(entry_id)
-            return entry.term if entry is not None else None
-
-        def chosen(entry_id: str | None) -> None:
-            if entry_id:
-                self.post_message(OpenEntry(entry_id))
-
-        self.push_screen(BookmarksScreen(bookmarks, term), callback=chosen)
+        if not isinstance(self.screen, BookmarksScreen):
+            self.push_screen(BookmarksScreen(self.lookup_entry))
 
     def action_bookmark(self) -> None:
         """Bookmark the entry on show (or under the results cursor), or remove its bookmark."""
@@ -570,7 +517,7 @@ class GlossaryApp(App[None]):
         if entry is None:
             self.notify("No entry selected.", severity="warning", timeout=3)
         else:
-            self.toggle_bookmark(entry)
+            memory.toggle(self, entry)
 
     # -- clipboard ----------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -18,21 +18,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from glossary.bookmarks import Bookmark, remove_bookmark
+from glossary.bookmarks import Bookmark, list_bookmarks, remove_bookmark
 from glossary.errors import GlossaryError
+from tui.messages import OpenEntry
 
 if TYPE_CHECKING:
-    from glossary.schema import Term
+    from glossary.schema import Entry
 
 EMPTY = "No bookmarks yet: press b on an entry to bookmark it."
 
 
-class BookmarksScreen(ModalScreen[str | None]):
-    """Lists ``bookmarks``; dismisses with the id of the entry to open, or ``None``.
+class BookmarksScreen(ModalScreen[None]):
+    """Lists the bookmarks, newest first (read in a worker); Enter opens one.
 
     Args:
-        bookmarks: the bookmarks, oldest first (shown newest first).
-        lookup_term: the headwords of an entry id, ``None`` for an id no longer loaded.
+        lookup_entry: the loaded entry of an id, ``None`` for an id not (or no longer) loaded.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,31 +40,51 @@ class BookmarksScreen(ModalScreen[str | None]):
         Binding("delete,d", "remove", "Remove"),
     ]
 
-    def __init__(
-        self, bookmarks: list[Bookmark], lookup_term: Callable[[str], Term | None]
-    ) -> None:
+    def __init__(self, lookup_entry: Callable[[str], Entry | None]) -> None:
         super().__init__()
-        self.bookmarks = list(reversed(bookmarks))
-        self.lookup_term = lookup_term
+        self.lookup_entry = lookup_entry
+        self.bookmarks: list[Bookmark] = []
+        self.loaded = False
+        """True once the list is read (and shown)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-bookmarks") as dialog:
             dialog.border_title = "Bookmarks · ブックマーク"
-            yield OptionList(*self._options(), id="bookmark-list")
+            yield OptionList(id="bookmark-list")
             yield Label(EMPTY, id="bookmarks-empty")
             yield Label("Enter opens · d removes · Esc closes", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self._show_empty()
+        self.query_one("#bookmarks-empty").display = False
         self.query_one(OptionList).focus()
+        self._read()
 
-    def _options(self) -> list[Option]:
-        options = []
-        for bookmark in self.bookmarks:
-            term = self.lookup_term(bookmark.entry_id)
-            words = f"{term.en} · {term.ja}" if term else "(no longer in the glossary)"
-            options.append(Option(f"{words}  [{bookmark.entry_id}]", id=bookmark.entry_id))
-        return options
+    @work(thread=True, exclusive=True)
+    def _read(self) -> None:
+        try:
+            bookmarks = list_bookmarks()
+        except GlossaryError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, bookmarks)
+
+    def _failed(self, error: GlossaryError) -> None:
+        self.dismiss(None)
+        self.notify(str(error), title=error.title, severity="error", timeout=10)
+
+    def _show(self, bookmarks: list[Bookmark]) -> None:
+        self.bookmarks = list(reversed(bookmarks))
+        options = self.query_one(OptionList)
+        options.add_options(self._option(b) for b in self.bookmarks)
+        if self.bookmarks:
+            options.highlighted = 0
+        self._show_empty()
+        self.loaded = True
+
+    def _option(self, bookmark: Bookmark) -> Option:
+        entry = self.lookup_entry(bookmark.entry_id)
+        words = f"{entry.term.en} · {entry.term.ja}" if entry else "(not in the loaded glossary)"
+        return Option(f"{words}  [{bookmark.entry_id}]", id=bookmark.entry_id)
 
     def _show_empty(self) -> None:
         empty = not self.bookmarks
@@ -73,7 +93,10 @@ class BookmarksScreen(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _on_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        entry_id = event.option.id
+        self.dismiss(None)
+        if entry_id:
+            self.app.post_message(OpenEntry(entry_id))
 
     def action_remove(self) -> None:
         """Remove the highlighted entry's bookmark."""
