@@ -43,9 +43,11 @@ from tui.screens.bookmarks_screen import BookmarksScreen
 from tui.screens.dialogs import ErrorDialog
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.help_screen import HelpScreen
+from tui.screens.history_screen import HistoryScreen
 from tui.screens.search_screen import SearchScreen
 from tui.snippets import SnippetStarter, start_snippet
 from tui.stylesheet import ThemeStylesheet
+from tui.widgets.search.search_input import SearchInput
 
 SEMANTIC_TEXT: dict[str, str] = {
     "off": "lexical only",
@@ -99,6 +101,7 @@ class GlossaryApp(App[None]):
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
         Binding("f4,ctrl+b", "bookmarks", "Bookmarks", show=False),
+        Binding("f5", "history", "History", show=False),
     ]
 
     engine_ready: var[bool] = var(False)
@@ -510,6 +513,17 @@ class GlossaryApp(App[None]):
         """List the bookmarks; the one chosen opens."""
         if not isinstance(self.screen, BookmarksScreen):
             self.push_screen(BookmarksScreen(self.lookup_entry))
+
+    def action_history(self) -> None:
+        """List past queries; the one chosen is searched again."""
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(), callback=self._search_again)
+
+    def _search_again(self, query: str | None) -> None:
+        if query:
+            box = self.show_search().query_one(SearchInput)
+            box.value = query  # searches, as typing would
+            box.focus()
 
     def action_bookmark(self) -> None:
         """Bookmark the entry on show (or under the results cursor), or remove its bookmark."""

@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 from tui_helpers import LexicalEngine, make_app, type_query, wait_for
 
-from glossary.bookmarks import add_bookmark, list_bookmarks, list_history
+from glossary.bookmarks import add_bookmark, append_history, list_bookmarks, list_history
 from tui.messages import OpenEntry
 from tui.screens.bookmarks_screen import BookmarksScreen
 from tui.screens.dialogs import ErrorDialog
 from tui.screens.entry_screen import EntryScreen
+from tui.screens.history_screen import HistoryScreen
+from tui.screens.search_screen import SearchScreen
 
 pytestmark = pytest.mark.anyio
 
@@ -100,3 +102,18 @@ async def test_a_bad_settings_file_is_a_dialog_not_a_crash(
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog))
         assert "config.toml:1" in app.screen.message  # type: ignore[attr-defined]
         assert app.current_theme.dark
+
+
+async def test_f5_searches_a_past_query_again(lexical_engine: LexicalEngine) -> None:
+    append_history("flashlight")
+    append_history("torch.cat")
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.engine_ready)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.loaded)
+        await pilot.press("down", "enter")  # newest first: the second is flashlight
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, SearchScreen) and app.screen.shown_query == "flashlight",
+        )

@@ -53,6 +53,7 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("Ctrl+P", "command palette: filters, theme, rebuild index, copy …"),
             ("Ctrl+T", "light or dark theme"),
             ("F4  Ctrl+B", "bookmarks: open one, d removes (also `torchgloss bookmarks`)"),
+            ("F5", "search history: search a past query again"),
             ("F1  ?", "this help"),
             ("Ctrl+Q", "quit"),
         ],
