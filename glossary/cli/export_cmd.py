@@ -116,6 +116,11 @@ def _bookmarked(glossary: Glossary) -> list[Entry]:
     bookmarks = list_bookmarks()
     if not bookmarks:
         raise UsageError("No bookmarks yet: `torchgloss bookmarks add ID`, or b in the browser.")
+    gone = [b.entry_id for b in bookmarks if b.entry_id not in glossary.by_id]
+    if gone:
+        click.echo(
+            f"torchgloss: skipped bookmarks no longer in the glossary: {', '.join(gone)}", err=True
+        )
     return [glossary.by_id[b.entry_id] for b in bookmarks if b.entry_id in glossary.by_id]
 
 

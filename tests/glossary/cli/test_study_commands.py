@@ -193,3 +193,15 @@ def test_export_mistakes_are_clean_errors(args: list[str], message: str, tmp_pat
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert message in result.stderr
+
+
+def test_export_names_bookmarks_that_are_gone(tmp_path: Path) -> None:
+    from glossary.bookmarks import add_bookmark
+
+    add_bookmark("torch.cat")
+    add_bookmark("an-entry-since-removed")
+    out = tmp_path / "cards.json"
+    result = CliRunner().invoke(cli, ["export", "--bookmarks", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "an-entry-since-removed" in result.stderr
+    assert [c["id"] for c in json.loads(out.read_text(encoding="utf-8"))["cards"]] == ["torch.cat"]
