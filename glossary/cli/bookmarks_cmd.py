@@ -6,7 +6,7 @@ import shlex
 
 import click
 
-from glossary.cli.common import echo_json, load
+from glossary.cli.common import echo_json, load, safe_text
 from glossary.errors import EntryNotFoundError
 
 
@@ -73,7 +73,7 @@ def bookmarks_list(ctx: click.Context, as_json: bool = False) -> None:
     for row in rows:
         term = row["term"]
         words = f"{term['en']} · {term['ja']}" if term else "(no longer in the glossary)"
-        click.echo(f"{row['id']}  {words}")
+        click.echo(safe_text(f"{row['id']}  {words}"))
 
 
 def _resolve(ctx: click.Context, name: str) -> str:

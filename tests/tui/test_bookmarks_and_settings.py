@@ -117,3 +117,13 @@ async def test_f5_searches_a_past_query_again(lexical_engine: LexicalEngine) -> 
             pilot,
             lambda: isinstance(app.screen, SearchScreen) and app.screen.shown_query == "flashlight",
         )
+
+
+async def test_history_shows_markup_and_newlines_as_typed(lexical_engine: LexicalEngine) -> None:
+    append_history("[bold]x[/bold]\nline two")
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.loaded)
+        prompt = app.screen.query_one("#history-list").get_option_at_index(0).prompt  # type: ignore[attr-defined]
+        assert str(prompt) == "[bold]x[/bold] ⏎ line two"

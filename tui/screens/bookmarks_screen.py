@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -84,7 +85,8 @@ class BookmarksScreen(ModalScreen[None]):
     def _option(self, bookmark: Bookmark) -> Option:
         entry = self.lookup_entry(bookmark.entry_id)
         words = f"{entry.term.en} · {entry.term.ja}" if entry else "(not in the loaded glossary)"
-        return Option(f"{words}  [{bookmark.entry_id}]", id=bookmark.entry_id)
+        # Content, not a str: a prompt string would be read as markup.
+        return Option(Content(f"{words}  [{bookmark.entry_id}]"), id=bookmark.entry_id)
 
     def _show_empty(self) -> None:
         empty = not self.bookmarks

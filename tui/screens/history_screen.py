@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 
@@ -51,7 +52,8 @@ class HistoryScreen(ModalScreen[str | None]):
     def _show(self, queries: list[str]) -> None:
         self.queries = list(reversed(queries))
         options = self.query_one(OptionList)
-        options.add_options(q.replace("\n", " ⏎ ") for q in self.queries)
+        # Content, not a str: a prompt string would be read as markup ("[b]" in a query).
+        options.add_options(Content(q.replace("\n", " ⏎ ")) for q in self.queries)
         if self.queries:
             options.highlighted = 0
         self.query_one("#history-empty").display = not self.queries
