@@ -30,6 +30,25 @@ def test_config_path_is_under_the_home(isolated_home: Path) -> None:
     assert output.strip() == str(isolated_home / "config.toml")
 
 
+def test_torchgloss_config_names_another_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text("[limits]\nhistory = 5\n", encoding="utf-8")
+    monkeypatch.setenv("TORCHGLOSS_CONFIG", str(mine))
+    assert invoke("config", "path")[1].strip() == str(mine)
+    assert json.loads(invoke("config", "show", "--json")[1])["limits"]["history"] == 5
+
+
+def test_a_settings_file_that_is_not_utf8_is_a_clean_error(isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "config.toml").write_bytes('theme = "暗い"\n'.encode("shift_jis"))
+    result = run_torchgloss("config", "show")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "not UTF-8" in result.stderr
+
+
 def test_config_show_without_a_file_prints_an_example() -> None:
     code, output = invoke("config", "show")
     assert code == 0, output
