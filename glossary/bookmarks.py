@@ -68,11 +68,6 @@ def list_bookmarks(path: Path | None = None) -> list[Bookmark]:
     return bookmarks
 
 
-def is_bookmarked(entry_id: str, path: Path | None = None) -> bool:
-    """Whether ``entry_id`` is bookmarked."""
-    return any(b.entry_id == entry_id for b in list_bookmarks(path))
-
-
 def add_bookmark(entry_id: str, path: Path | None = None) -> bool:
     """Bookmark ``entry_id``; False if it already was (the list is left as it is)."""
     path = path or bookmarks_file()

@@ -79,14 +79,19 @@ def export(
     cards = study_cards(entries)
     if not cards:
         raise UsageError("Nothing to export: no entry was found.")
-    for path, write in ((anki_file, None), (csv_file, write_csv), (json_file, write_json)):
-        if path is None:
-            continue
-        if write is None:
-            write_anki(cards, path, deck)
-        else:
-            write(cards, path)
-        click.echo(f"Wrote {len(cards)} card{'s' if len(cards) != 1 else ''} to {path}", err=True)
+    written: list[Path] = []
+    if anki_file is not None:
+        write_anki(cards, anki_file, deck)
+        written.append(anki_file)
+    if csv_file is not None:
+        write_csv(cards, csv_file)
+        written.append(csv_file)
+    if json_file is not None:
+        write_json(cards, json_file)
+        written.append(json_file)
+    count = f"{len(cards)} card{'s' if len(cards) != 1 else ''}"
+    for path in written:
+        click.echo(f"Wrote {count} to {path}", err=True)
 
 
 def _named(glossary: Glossary, names: tuple[str, ...]) -> list[Entry]:
