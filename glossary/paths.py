@@ -66,3 +66,29 @@ def user_data_dirs() -> list[Path]:
     """Extra glossary folders named by ``TORCHGLOSS_DATA`` (``os.pathsep``-separated)."""
     raw = os.environ.get("TORCHGLOSS_DATA", "")
     return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+
+
+def config_file() -> Path:
+    """The settings file (TOML): ``TORCHGLOSS_CONFIG`` if set, else ``config.toml`` under
+    ``TORCHGLOSS_HOME`` when that is set (tests, portable installs), else in the platform's
+    config folder (``~/.config/torchgloss/config.toml`` on Linux)."""
+    env = os.environ.get("TORCHGLOSS_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    home = os.environ.get("TORCHGLOSS_HOME")
+    if home:
+        return Path(home).expanduser() / "config.toml"
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def state_dir() -> Path:
+    """What torchgloss remembers for the user (bookmarks, search history): ``state`` under
+    ``TORCHGLOSS_HOME`` when set, else the platform's data folder. Kept owner-only."""
+    home = os.environ.get("TORCHGLOSS_HOME")
+    if home:
+        return Path(home).expanduser() / "state"
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)

@@ -31,18 +31,23 @@ from glossary.errors import EntryNotFoundError, GlossaryError
 from glossary.loader import Glossary
 from glossary.progress import StageClock, describe_seconds_left
 from glossary.schema import Entry
+from glossary.settings import Settings
+from tui import memory
 from tui.commands import GlossaryCommands
 from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
 from tui.idle_gc import QuietCollector
 from tui.line_caches import install as keep_lines_short_lived
 from tui.messages import OpenEntry
 from tui.rebuild import rebuild_in_child
+from tui.screens.bookmarks_screen import BookmarksScreen
 from tui.screens.dialogs import ErrorDialog
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.help_screen import HelpScreen
+from tui.screens.history_screen import HistoryScreen
 from tui.screens.search_screen import SearchScreen
 from tui.snippets import SnippetStarter, start_snippet
 from tui.stylesheet import ThemeStylesheet
+from tui.widgets.search.search_input import SearchInput
 
 SEMANTIC_TEXT: dict[str, str] = {
     "off": "lexical only",
@@ -95,6 +100,8 @@ class GlossaryApp(App[None]):
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("f4,ctrl+b", "bookmarks", "Bookmarks", show=False),
+        Binding("f5", "history", "History", show=False),
     ]
 
     engine_ready: var[bool] = var(False)
@@ -140,8 +147,13 @@ class GlossaryApp(App[None]):
         self._entry_screen: EntryScreen | None = None
         self.add_mode(ENTRY_MODE, self._new_entry_screen)
         self.theme = DARK_THEME
+        self.settings = Settings()
+        """The settings file's: theme, filters, history length."""
+        self._settings_error = memory.apply_settings(self)
 
     def on_mount(self) -> None:
+        if self._settings_error is not None:
+            self.show_error(self._settings_error)
         self._collector.start()
         self.set_interval(GC_TICK_S, self._collector.tick)
         if self.engine is None:
@@ -295,6 +307,8 @@ class GlossaryApp(App[None]):
         """A result was chosen or a link followed: push its entry screen."""
         if self.engine is None:
             return
+        if isinstance(self.screen, SearchScreen) and self.screen.shown_query.strip():
+            memory.remember_query(self, self.screen.shown_query)
         if self.glossary is None:
             self._open_entry_when_loaded(message.entry_id)
             return
@@ -492,6 +506,32 @@ class GlossaryApp(App[None]):
         self.semantic_message = self._semantic_percent = ""
         self.semantic_state = self._previous_semantic_state
         self.show_error(error)
+
+    # -- history and bookmarks (tui.memory) ----------------------------------------------
+
+    def action_bookmarks(self) -> None:
+        """List the bookmarks; the one chosen opens."""
+        if not isinstance(self.screen, BookmarksScreen):
+            self.push_screen(BookmarksScreen(self.lookup_entry))
+
+    def action_history(self) -> None:
+        """List past queries; the one chosen is searched again."""
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(), callback=self._search_again)
+
+    def _search_again(self, query: str | None) -> None:
+        if query:
+            box = self.show_search().query_one(SearchInput)
+            box.value = query  # searches, as typing would
+            box.focus()
+
+    def action_bookmark(self) -> None:
+        """Bookmark the entry on show (or under the results cursor), or remove its bookmark."""
+        entry = self._current_entry()
+        if entry is None:
+            self.notify("No entry selected.", severity="warning", timeout=3)
+        else:
+            memory.toggle(self, entry)
 
     # -- clipboard ----------------------------------------------------------------------
 

@@ -80,6 +80,9 @@ class GlossaryCommands(Provider):
                 "Copy the current entry's Japanese term",
             ),
             ("Copy snippet", app.action_copy_snippet, "Copy the current entry's example code"),
+            ("Bookmarks", app.action_bookmarks, "List the bookmarked entries and open one"),
+            ("Search history", app.action_history, "Search again for a past query"),
+            ("Bookmark entry", app.action_bookmark, "Bookmark the current entry (or remove it)"),
             ("New search", app.action_new_search, "Back to the query box"),
             ("Help: keys", app.action_help, "Show every key binding"),
         ]

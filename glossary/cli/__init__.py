@@ -30,6 +30,9 @@ COMMANDS: dict[str, str] = {
     "check-snippets": "glossary.cli.run_cmd:check_snippets",
     "serve": "glossary.cli.serve_cmd:serve",
     "tui": "glossary.cli.tui_cmd:tui",
+    "config": "glossary.cli.config_cmd:config_group",
+    "bookmarks": "glossary.cli.bookmarks_cmd:bookmarks_group",
+    "export": "glossary.cli.export_cmd:export",
 }
 
 HELP = """Japanese/English glossary and search for "torch" — above all PyTorch.

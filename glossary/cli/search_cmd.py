@@ -27,7 +27,10 @@ MODES = [m.value for m in Mode]
 @click.command()
 @click.argument("query", nargs=-1, required=True)
 @click.option(
-    "--limit", "-n", default=10, show_default=True, type=click.IntRange(min=1), help="Most results."
+    "--limit",
+    "-n",
+    type=click.IntRange(min=1),
+    help="Most results (default: limits.search of the settings file, else 10).",
 )
 @click.option(
     "--lang",
@@ -56,7 +59,7 @@ MODES = [m.value for m in Mode]
 def search(
     ctx: click.Context,
     query: tuple[str, ...],
-    limit: int,
+    limit: int | None,
     lang: str | None,
     kind: str | None,
     mode: str,
@@ -77,6 +80,10 @@ def search(
         torchgloss search torch.cta --json
         printf 'cat\\nじどうびぶん\\n' | torchgloss search -
     """
+    if limit is None:
+        from glossary.settings import load_settings
+
+        limit = load_settings().limits.search
     searcher = _Searcher(
         data_dirs(ctx), model, device, _Options(limit, lang, kind, Mode(mode), layer)
     )

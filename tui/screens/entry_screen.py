@@ -44,6 +44,7 @@ class EntryScreen(Screen[None]):
         Binding("x", "cancel_run", "Cancel"),
         Binding("y", "copy_snippet", "Copy code"),
         Binding("c", "copy_term", "Copy term"),
+        Binding("b", "app.bookmark", "Bookmark", show=False),
         Binding("slash", "app.new_search", "Search", show=False),
     ]
 

@@ -43,6 +43,7 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("r", "run the example (examples from your own folders ask first)"),
             ("x", "cancel the running example"),
             ("y  c", "copy the example's code / the term"),
+            ("b", "bookmark the entry (again: remove the bookmark)"),
             ("/", "new search"),
         ],
     ),
@@ -51,6 +52,8 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Ctrl+P", "command palette: filters, theme, rebuild index, copy …"),
             ("Ctrl+T", "light or dark theme"),
+            ("F4  Ctrl+B", "bookmarks: open one, d removes (also `torchgloss bookmarks`)"),
+            ("F5", "search history: search a past query again"),
             ("F1  ?", "this help"),
             ("Ctrl+Q", "quit"),
         ],

@@ -90,7 +90,8 @@ class SearchScreen(Screen[None]):
             yield SearchInput(
                 placeholder="Search: 自動微分, torch.cat, flashlight, たいまつ …", id="query"
             )
-            yield FilterBar(id="filter-bar")
+            app = self.gloss_app
+            yield FilterBar(app.lang_filter, app.kind_filter, id="filter-bar")
         with Horizontal(id="search-body"):
             with Vertical(id="results-pane"):
                 yield ResultsList(id="results")

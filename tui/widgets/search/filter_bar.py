@@ -22,11 +22,24 @@ KIND_CHOICES: list[tuple[str, str]] = [("kind: any", ANY)] + [
 
 
 class FilterBar(Horizontal):
-    """Two compact selects (mouse or keyboard) and a status line on the right."""
+    """Two compact selects (mouse or keyboard) and a status line on the right.
+
+    ``lang`` and ``kind`` are the filters to start with (``None``: any); a select posts its
+    first value when it mounts, so starting with the app's keeps that from resetting them.
+    """
+
+    def __init__(
+        self, lang: str | None = None, kind: str | None = None, *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self._initial = (lang or ANY, kind or ANY)
 
     def compose(self) -> ComposeResult:
-        yield Select(LANGUAGE_CHOICES, value=ANY, allow_blank=False, compact=True, id="lang-filter")
-        yield Select(KIND_CHOICES, value=ANY, allow_blank=False, compact=True, id="kind-filter")
+        lang, kind = self._initial
+        yield Select(
+            LANGUAGE_CHOICES, value=lang, allow_blank=False, compact=True, id="lang-filter"
+        )
+        yield Select(KIND_CHOICES, value=kind, allow_blank=False, compact=True, id="kind-filter")
         yield Static("", id="search-status")
         yield Static("", id="semantic-status")
 
