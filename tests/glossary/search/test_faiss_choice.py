@@ -1,4 +1,4 @@
-"""Which FAISS index a number of vectors gets, and that the approximate one finds the true top 10."""
+"""Which FAISS index a number of vectors gets, and that the approximate one finds the top 10."""
 
 from __future__ import annotations
 
