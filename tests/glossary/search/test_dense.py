@@ -187,7 +187,7 @@ def test_flat_index_is_searched_without_faiss(tmp_path: Path, tiny_entries: list
     assert result.stdout.split() == ["flashlight", "False"], result.stderr
 
 
-def test_large_indexes_use_hnsw(
+def test_large_indexes_use_a_quantized_scan_with_exact_reranking(
     tmp_path: Path, tiny_entries: list[Entry], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(dense.faiss_choice, "FLAT_LIMIT", 0)
@@ -196,7 +196,7 @@ def test_large_indexes_use_hnsw(
     built = dense.build(directory, tiny_entries, lambda: encoder, expected(encoder))
     assert built.index is not None and built.matrix is None
     loaded = dense.load(directory, expected(encoder))
-    assert loaded is not None and loaded.manifest["index_type"] == "IndexHNSWFlat"
+    assert loaded is not None and loaded.manifest["index_type"] == "IndexRefineFlat"
     probe = encoder.encode_queries(["テンソルを繋げる"])[0]
     assert loaded.search(probe)[0].entry_id == "torch.cat"
 
