@@ -14,7 +14,9 @@ from typing import Any
 import click
 
 from glossary import __version__
+from glossary.cli.help_text import localize, translate_click
 from glossary.errors import GlossaryError
+from glossary.i18n import _
 
 # name -> "module:attribute"; each module holds one command or group.
 COMMANDS: dict[str, str] = {
@@ -62,7 +64,7 @@ class LazyGroup(click.Group):
                     return None  # a command not built yet in this version
                 raise
             command: click.Command = getattr(module, attr)
-            return command
+            return localize(command)
         return super().get_command(ctx, cmd_name)
 
     def resolve_command(
@@ -97,13 +99,15 @@ def cli(ctx: click.Context, data_dirs: tuple[Path, ...]) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: runs the CLI, turning :class:`GlossaryError` into one line and a status."""
+    translate_click()
+    localize(cli)
     try:
         status = cli.main(args=argv, prog_name="torchgloss", standalone_mode=False)
         if isinstance(status, int) and status:
             sys.exit(status)  # ctx.exit(N) comes back as a return value without standalone mode
         return status
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
@@ -114,7 +118,7 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo(f"torchgloss: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        click.echo(_("Interrupted."), err=True)
         sys.exit(130)
     except BrokenPipeError:
         sys.stderr.close()
