@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +128,17 @@ def test_english_stays_english() -> None:
         result = torchgloss("--help", **env)
         assert "Usage: torchgloss" in result.stdout and "Commands:" in result.stdout, env
         assert "使い方" not in result.stdout
+
+
+def test_full_width_colon_hint_in_validate(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "entries:\n  - id: my-tensor\n    kind: concept\n    term:\n      en: tensor\n"
+        "      ja：テンソル\n",
+        encoding="utf-8",
+    )
+    english = torchgloss("validate", str(bad))
+    assert english.returncode == 1
+    assert f"{bad}:6: full-width colon “：” after 'ja'" in english.stdout + english.stderr
+    japanese = torchgloss("validate", str(bad), TORCHGLOSS_LANG="ja")
+    assert f"{bad}:6: 'ja' の後ろが全角のコロン「：」です" in japanese.stdout + japanese.stderr
