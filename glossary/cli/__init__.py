@@ -16,7 +16,7 @@ import click
 from glossary import __version__
 from glossary.cli.help_text import localize, translate_click
 from glossary.errors import GlossaryError
-from glossary.i18n import _
+from glossary.i18n import _, japanese
 
 # name -> "module:attribute"; each module holds one command or group.
 COMMANDS: dict[str, str] = {
@@ -97,6 +97,12 @@ def cli(ctx: click.Context, data_dirs: tuple[Path, ...]) -> None:
         ctx.invoke(tui_command)
 
 
+def error_line(error: GlossaryError) -> str:
+    """How the CLI states a user error: its message, headed by its title in Japanese (the
+    message itself may come from the library in English)."""
+    return f"{_(error.title)}: {error}" if japanese() else str(error)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: runs the CLI, turning :class:`GlossaryError` into one line and a status."""
     translate_click()
@@ -115,7 +121,7 @@ def main(argv: list[str] | None = None) -> Any:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except GlossaryError as exc:
-        click.echo(f"torchgloss: {exc}", err=True)
+        click.echo(f"torchgloss: {error_line(exc)}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo(_("Interrupted."), err=True)

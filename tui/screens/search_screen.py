@@ -208,7 +208,8 @@ class SearchScreen(Screen[None]):
                     entry = self.gloss_app.lookup_entry(hit.id)
                 rows.append(ResultRow(hit, definition_line(hit, entry, japanese_first)))
         count = len(rows)
-        status = f"{count} result{'s' if count != 1 else ''} · {response.elapsed_ms:.0f} ms"
+        found = _("1 result · {ms} ms") if count == 1 else _("{count} results · {ms} ms")
+        status = found.format(count=count, ms=f"{response.elapsed_ms:.0f}")
         notices = getattr(response, "notices", None)
         if notices:
             status = f"{notices[0]} · {status}"
