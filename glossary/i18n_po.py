@@ -15,6 +15,7 @@ texts of every ``torchgloss`` command and option (translated by :mod:`glossary.c
 from __future__ import annotations
 
 import ast
+import os
 import re
 import struct
 import sys
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glossary.atomic import write_bytes_atomic, write_text_atomic
-from glossary.i18n import DOMAIN, LOCALE_DIR
+from glossary.i18n import DOMAIN, LOCALE_DIR, reset
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("glossary", "tui")
@@ -240,6 +241,8 @@ def problems(messages: list[Message]) -> list[str]:
 def main(argv: list[str]) -> int:
     """``extract``, ``compile`` or ``check`` (see the module docstring)."""
     command = argv[0] if argv else "compile"
+    os.environ["TORCHGLOSS_LANG"] = "en"  # messages are collected in English, whatever the locale
+    reset()
     if command == "extract":
         messages = extract()
         write_text_atomic(PO_PATH, write_po(messages))
