@@ -8,37 +8,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from glossary.i18n import N_
+
 
 class GlossaryError(Exception):
     """A problem the user can act on; ``str(err)`` says what happened and what to do."""
 
-    title: str = "torchgloss error"
+    title: str = N_("torchgloss error")
     exit_code: int = 1
 
 
 class UsageError(GlossaryError):
     """The command line or a query was not well formed (exit status 2, like argument errors)."""
 
-    title = "Usage error"
+    title = N_("Usage error")
     exit_code = 2
 
 
 class EntryNotFoundError(GlossaryError):
     """An id was asked for that no loaded glossary file defines."""
 
-    title = "No such entry"
+    title = N_("No such entry")
 
 
 class ModelError(GlossaryError):
     """The embedding model is missing, damaged or cannot be loaded or built."""
 
-    title = "Model problem"
+    title = N_("Model problem")
 
 
 class IndexError_(GlossaryError):
     """A search index could not be built or read (stale or damaged indexes are rebuilt instead)."""
 
-    title = "Index problem"
+    title = N_("Index problem")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,7 @@ class Problem:
 class GlossaryDataError(GlossaryError):
     """Glossary files failed validation; carries every problem found, not just the first."""
 
-    title = "Invalid glossary data"
+    title = N_("Invalid glossary data")
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from glossary.datafiles import glossary_folders, yaml_files
 from glossary.entry_checks import cross_entry_problems
 from glossary.errors import EntryNotFoundError, GlossaryDataError, Problem
+from glossary.i18n import _
 from glossary.origin import EntryOrigin
 from glossary.paths import bundled_data_dir
 from glossary.schema import Entry
@@ -49,10 +50,9 @@ class Glossary:
                 (i for i in self.by_id if needle in i.lower()),
                 key=lambda i: (i.lower().rsplit(".", 1)[-1] != needle, len(i), i),
             )[:5]
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise EntryNotFoundError(
-                f"No entry has the id {entry_id!r}.{hint} Try `torchgloss search {entry_id}`."
-            ) from None
+            hint = _(" Did you mean: {ids}?").format(ids=", ".join(close)) if close else ""
+            message = _("No entry has the id {id!r}.{hint} Try `torchgloss search {id}`.")
+            raise EntryNotFoundError(message.format(id=entry_id, hint=hint)) from None
 
 
 @dataclass(slots=True)

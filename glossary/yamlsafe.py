@@ -7,6 +7,7 @@ is capped at :data:`MAX_NODES` values, which stops "billion laughs" bombs and al
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from glossary.datafiles import MAX_DATA_FILE_BYTES, DataFileError, read_data_file
+from glossary.i18n import _
 
 MAX_FILE_BYTES = MAX_DATA_FILE_BYTES
 MAX_NODES = 200_000
@@ -27,6 +29,10 @@ _PLAIN_COLLECTION_TAGS = frozenset(
 )
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: A key typed with a full-width colon (``ja：テンソル``, easy with a Japanese input method):
+#: YAML reads the whole line as text, then fails a line later or builds the wrong shape.
+_FULL_WIDTH_KEY = re.compile(r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*：\s*")
 
 
 class YamlReadError(Exception):
@@ -75,6 +81,10 @@ class _Builder:
                 "an alias refers to itself (recursive YAML)", node.start_mark.line + 1
             )
         if isinstance(node, ScalarNode):
+            if not node.style and isinstance(node.value, str):  # plain: "" (C) or None
+                hint = _full_width_hint(node.value, node.start_mark.line + 1)
+                if hint is not None:
+                    raise hint
             try:
                 return self.constructor.construct_object(node, deep=True)
             except ConstructorError as exc:
@@ -119,6 +129,32 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _full_width_hint(line: str, number: int) -> YamlReadError | None:
+    """The error for ``line`` if it starts with a key and a full-width colon, else None."""
+    match = _FULL_WIDTH_KEY.match(line)
+    if match is None:
+        return None
+    key, rest = match["key"], line[match.end() :].strip()
+    example = f"{key}: {rest}" if rest and len(rest) <= 20 else f"{key}: …"
+    message = _(
+        "full-width colon “：” after {key!r}: YAML needs an ASCII colon and a space, "
+        "as in “{example}”"
+    )
+    return YamlReadError(message.format(key=key, example=example), number)
+
+
+def _full_width_colon(text: str, error_line: int | None) -> YamlReadError | None:
+    """A full-width-colon key at or before ``error_line`` (the nearest), which explains a
+    YAML error better than PyYAML's words, and at the right line."""
+    lines = text.splitlines()
+    last = min(error_line or len(lines), len(lines))
+    for number in range(last, 0, -1):
+        hint = _full_width_hint(lines[number - 1], number)
+        if hint is not None:
+            return hint
+    return None
+
+
 def parse_yaml(text: str, *, max_nodes: int = MAX_NODES) -> tuple[Any, LineMap]:
     """Parse one YAML document into plain data plus the line of every value."""
     try:
@@ -126,6 +162,9 @@ def parse_yaml(text: str, *, max_nodes: int = MAX_NODES) -> tuple[Any, LineMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
+        hint = _full_width_colon(text, line)
+        if hint is not None:
+            raise hint from None
         raise YamlReadError(f"not valid YAML: {_one_line(exc.problem or str(exc))}", line) from None
     except yaml.YAMLError as exc:
         raise YamlReadError(f"not valid YAML: {_one_line(str(exc))}") from None

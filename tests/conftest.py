@@ -6,10 +6,16 @@ session (``TORCHGLOSS_MODEL_CACHE``) so the real model is built once, not once p
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# The interface speaks English in tests whatever the tester's locale (snapshots, messages);
+# set before any test module imports the CLI or the TUI, whose labels are read at import.
+# Tests of the Japanese interface set TORCHGLOSS_LANG=ja in a child process.
+os.environ["TORCHGLOSS_LANG"] = "en"
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from glossary.errors import EntryNotFoundError, GlossaryError
+from glossary.i18n import _
 from glossary.loader import Glossary
 from glossary.progress import StageClock, describe_seconds_left
 from glossary.schema import Entry
@@ -50,10 +51,10 @@ from tui.stylesheet import ThemeStylesheet
 from tui.widgets.search.search_input import SearchInput
 
 SEMANTIC_TEXT: dict[str, str] = {
-    "off": "lexical only",
-    "loading": "◌ semantic loading…",
-    "ready": "● semantic ready",
-    "failed": "✕ semantic unavailable",
+    "off": _("lexical only"),
+    "loading": _("◌ semantic loading…"),
+    "ready": _("● semantic ready"),
+    "failed": _("✕ semantic unavailable"),
 }
 
 LANGUAGE_CYCLE: list[str | None] = [None, "en", "ja"]
@@ -97,9 +98,9 @@ class GlossaryApp(App[None]):
     the one on show."""
     DEFAULT_MODE = SEARCH_MODE
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help"),
-        Binding("question_mark", "help", "Help", show=False),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("f1", "help", _("Help")),
+        Binding("question_mark", "help", _("Help"), show=False),
+        Binding("ctrl+t", "toggle_theme", _("Theme"), show=False),
         Binding("f4,ctrl+b", "bookmarks", "Bookmarks", show=False),
         Binding("f5", "history", "History", show=False),
     ]
@@ -277,8 +278,8 @@ class GlossaryApp(App[None]):
                 )
                 self.semantic_state = "failed"
                 self.notify(
-                    f"Semantic search could not load; lexical search still works.\n{error}",
-                    title="Model problem",
+                    _("Semantic search could not load; lexical search still works.") + f"\n{error}",
+                    title=_("Model problem"),
                     severity="warning",
                     timeout=10,
                 )
@@ -417,7 +418,7 @@ class GlossaryApp(App[None]):
 
     def show_error(self, error: GlossaryError) -> None:
         """A user error, in a dialog, with its own title."""
-        self.push_screen(ErrorDialog(error.title, str(error)))
+        self.push_screen(ErrorDialog(_(error.title), str(error)))
 
     # -- filters, theme, index ----------------------------------------------------------
 
@@ -450,7 +451,7 @@ class GlossaryApp(App[None]):
         """Rebuild the search indexes in a worker (lexical search keeps answering)."""
         if self.engine is None:
             return
-        self.notify("Rebuilding the search indexes…", title="Index")
+        self.notify(_("Rebuilding the search indexes…"), title=_("Index"))
         self._previous_semantic_state = self.semantic_state
         if self.load_semantic:
             self.semantic_message = "rebuilding"
@@ -497,7 +498,7 @@ class GlossaryApp(App[None]):
         self._collector.end_load()
         self.semantic_message = self._semantic_percent = ""
         self.semantic_state = "ready" if engine.semantic_ready else self._previous_semantic_state
-        self.notify("Search indexes rebuilt.", title="Index")
+        self.notify(_("Search indexes rebuilt."), title=_("Index"))
         self.indexes_rebuilt += 1
 
     def _rebuild_failed(self, error: GlossaryError, loading: bool) -> None:
@@ -544,7 +545,7 @@ class GlossaryApp(App[None]):
         term = entry.term
         text = {"en": term.en, "ja": term.ja}.get(lang or "", f"{term.en} / {term.ja}")
         self.copy_to_clipboard(text)
-        self.notify(f"Copied {text}", title="Clipboard", timeout=3)
+        self.notify(_("Copied {text}").format(text=text), title=_("Clipboard"), timeout=3)
 
     def copy_snippet(self, entry: Entry) -> None:
         """Copy the example's code."""

@@ -14,7 +14,9 @@ from typing import Any
 import click
 
 from glossary import __version__
+from glossary.cli.help_text import localize, translate_click
 from glossary.errors import GlossaryError
+from glossary.i18n import _, japanese
 
 # name -> "module:attribute"; each module holds one command or group.
 COMMANDS: dict[str, str] = {
@@ -59,7 +61,7 @@ class LazyGroup(click.Group):
         if cmd_name in COMMANDS:
             module_name, attr = COMMANDS[cmd_name].split(":")
             command: click.Command = getattr(importlib.import_module(module_name), attr)
-            return command
+            return localize(command)
         return super().get_command(ctx, cmd_name)
 
     def resolve_command(
@@ -90,15 +92,23 @@ def cli(ctx: click.Context, data_dirs: tuple[Path, ...]) -> None:
         ctx.invoke(tui)
 
 
+def error_line(error: GlossaryError) -> str:
+    """How the CLI states a user error: its message, headed by its title in Japanese (the
+    message itself may come from the library in English)."""
+    return f"{_(error.title)}: {error}" if japanese() else str(error)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: runs the CLI, turning :class:`GlossaryError` into one line and a status."""
+    translate_click()
+    localize(cli)
     try:
         status = cli.main(args=argv, prog_name="torchgloss", standalone_mode=False)
         if isinstance(status, int) and status:
             sys.exit(status)  # ctx.exit(N) comes back as a return value without standalone mode
         return status
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
@@ -106,10 +116,10 @@ def main(argv: list[str] | None = None) -> Any:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except GlossaryError as exc:
-        click.echo(f"torchgloss: {exc}", err=True)
+        click.echo(f"torchgloss: {error_line(exc)}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        click.echo(_("Interrupted."), err=True)
         sys.exit(130)
     except BrokenPipeError:
         sys.stderr.close()

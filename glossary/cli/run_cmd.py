@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from glossary.cli.common import console, echo_json, load
+from glossary.i18n import _
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -87,12 +88,16 @@ def sigterm_as_exit() -> Iterator[None]:
 def describe(result: RunResult) -> str:
     """One line saying how a run ended."""
     if result.skipped:
-        return f"skipped: {result.skipped}"
+        return _("skipped: {reason}").format(reason=result.skipped)
     if result.timed_out:
-        return f"timed out after {result.duration_s:.1f} s"
+        return _("timed out after {seconds} s").format(seconds=f"{result.duration_s:.1f}")
     if result.truncated:
-        return f"stopped: too much output, after {result.duration_s:.1f} s"
-    return f"exit status {result.exit_code} in {result.duration_s:.2f} s on {result.device}"
+        return _("stopped: too much output, after {seconds} s").format(
+            seconds=f"{result.duration_s:.1f}"
+        )
+    return _("exit status {status} in {seconds} s on {device}").format(
+        status=result.exit_code, seconds=f"{result.duration_s:.2f}", device=result.device
+    )
 
 
 def show_code(out: Console, code: str) -> None:
@@ -101,10 +106,10 @@ def show_code(out: Console, code: str) -> None:
         from rich.syntax import Syntax
 
         out.print(Syntax(code.rstrip("\n"), "python", background_color="default"))
-        out.rule("output", style="dim")
+        out.rule(_("output"), style="dim")
     else:
         click.echo(code.rstrip("\n"))
-        click.echo("--- output ---")
+        click.echo(f"--- {_('output')} ---")
 
 
 @click.command()
@@ -164,14 +169,14 @@ def _run(
         return
     results = []
     if reproduce is not None:
-        click.secho("Reproduction (raises the error):", bold=True, err=True)
+        click.secho(_("Reproduction (raises the error):"), bold=True, err=True)
         show_code(console(), reproduce)
         with start_snippet(reproduce, **limits) as process:
             for chunk in process:
                 click.echo(chunk.text, nl=False, err=chunk.stream == "stderr")
         results.append(process.wait())
         click.secho(describe(results[-1]), fg="yellow", err=True)
-        click.secho("Fix:", bold=True, err=True)
+        click.secho(_("Fix:"), bold=True, err=True)
     show_code(console(), source if isinstance(source, str) else source.code)
     with start_snippet(source, timeout_s=timeout_s) as process:
         for chunk in process:

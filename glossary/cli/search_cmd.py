@@ -13,6 +13,8 @@ import click
 
 from glossary.cli.common import console, data_dirs, echo_json, json_text
 from glossary.errors import GlossaryError
+from glossary.i18n import N_, _
+from glossary.i18n import japanese as ja_ui
 from glossary.search.types import Mode, SearchResponse
 
 if TYPE_CHECKING:
@@ -22,6 +24,16 @@ if TYPE_CHECKING:
     from glossary.search.types import Match, SearchHit
 
 MODES = [m.value for m in Mode]
+
+#: How the "matched:" line names each signal (translated when shown).
+SIGNAL_LABELS = {
+    "name": N_("name"),
+    "alias": N_("alias"),
+    "reading": N_("reading"),
+    "fuzzy": N_("fuzzy"),
+    "semantic": N_("semantic"),
+    "template": N_("error template"),
+}
 
 
 @click.command()
@@ -158,7 +170,9 @@ class _Searcher:
         try:
             self.engine.ensure_semantic(_BuildProgress())
         except GlossaryError as exc:
-            console(stderr=True).print(f"Meaning search is not ready: {exc}", style="yellow")
+            console(stderr=True).print(
+                _("Meaning search is not ready: {error}").format(error=exc), style="yellow"
+            )
 
     def _remote(self, query: str) -> SearchResponse | None:
         from glossary.paths import runtime_dir
@@ -244,9 +258,9 @@ def _render(response: SearchResponse, lang: str | None) -> None:
         err.print(Text(notice, style="yellow"))
     if not response.results:
         shown = response.query if len(response.query) <= 60 else response.query[:59] + "…"
-        err.print(Text(f"No entries match {shown!r}.", style="dim"))
+        err.print(Text(_("No entries match {query!r}.").format(query=shown), style="dim"))
         return
-    japanese = lang == "ja" or (lang is None and has_japanese(response.query))
+    japanese = lang == "ja" or (lang is None and (has_japanese(response.query) or ja_ui()))
     for rank, hit in enumerate(response.results, 1):
         out.print(_hit_view(rank, hit, japanese))
 
@@ -262,21 +276,20 @@ def _hit_view(rank: int, hit: SearchHit, japanese: bool) -> Text:
         view.append(hit.term_ja, style="bold cyan")
     view.append(f"  [{hit.kind}]", style="magenta")
     if hit.layer == "reference":
-        view.append("  reference (not yet curated)", style="yellow")
+        view.append("  " + _("reference (not yet curated)"), style="yellow")
     if hit.id not in (hit.term_en, hit.api):
         view.append(f"  {hit.id}", style="dim")
     summary = (hit.summary_ja or hit.summary_en) if japanese else (hit.summary_en or hit.summary_ja)
     if summary:
         view.append("\n    " + summary)
     if hit.matched_by:
-        view.append("\n    matched: ", style="dim")
+        view.append("\n    " + _("matched:") + " ", style="dim")
         view.append(" · ".join(_why(m) for m in hit.matched_by), style="green")
     return view
 
 
 def _why(match: Match) -> str:
     if match.signal.value == "text":
-        return f"words {match.surface}"
-    if match.signal.value == "template":
-        return f"error template “{match.surface}”"
-    return f"{match.signal.value} “{match.surface}”"
+        return _("words {words}").format(words=match.surface)
+    label = SIGNAL_LABELS.get(match.signal.value)
+    return f"{_(label) if label else match.signal.value} “{match.surface}”"

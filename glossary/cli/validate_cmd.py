@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from glossary.cli.common import console, data_dirs, echo_json
+from glossary.i18n import _
 
 
 @click.command()
@@ -57,9 +58,8 @@ def validate(
         for problem in problems:
             err.print(f"[red]✗[/] {escape(str(problem))}")
         if problems:
-            err.print(
-                f"[bold red]{len(problems)} problem{'s' if len(problems) != 1 else ''} found.[/]"
-            )
+            found = _("1 problem found.") if len(problems) == 1 else _("{count} problems found.")
+            err.print(f"[bold red]{escape(found.format(count=len(problems)))}[/]")
         else:
-            out.print("[green]✓[/] glossary data is valid.")
+            out.print("[green]✓[/] " + escape(_("glossary data is valid.")))
     ctx.exit(1 if problems else 0)

@@ -20,6 +20,7 @@ from typing import Any
 
 from glossary.errors import GlossaryError
 from glossary.headered import split_header
+from glossary.i18n import N_
 from glossary.locked_build import load_or_build_locked
 from glossary.paths import home_dir
 from glossary.reference.entry import ReferenceEntry
@@ -40,7 +41,7 @@ _CHILD = (
 class ReferenceLayerError(GlossaryError):
     """The reference layer could not be built or read (no torch, a failed build, no store)."""
 
-    title = "Reference layer problem"
+    title = N_("Reference layer problem")
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,3 +97,45 @@ def test_non_utf8_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(YamlReadError, match="UTF-8") as info:
         read_yaml(path)
     assert info.value.line == 2
+
+
+FULL_WIDTH_ENTRY = """\
+entries:
+  - id: my-tensor
+    kind: concept
+    term:
+      en: tensor
+      ja：テンソル
+    definition:
+      en: x
+"""
+
+
+def test_full_width_colon_points_at_its_own_line() -> None:
+    """``ja：`` (typed with a Japanese input method) is named, on its line, not PyYAML's
+    "could not find expected ':'" one line further down."""
+    with pytest.raises(YamlReadError) as info:
+        parse_yaml(FULL_WIDTH_ENTRY)
+    assert info.value.line == 6
+    assert "full-width colon “：” after 'ja'" in info.value.message
+    assert "“ja: テンソル”" in info.value.message
+    assert "could not find expected" not in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("term:\n  ja：テンソル\n", 2),  # valid YAML, but term became the text "ja：テンソル"
+        ("- ja：テンソル\n- en: x\n", 1),
+        ("a: 1\nb： 2\n", 2),
+    ],
+)
+def test_full_width_colon_is_caught_even_where_yaml_accepts_it(text: str, line: int) -> None:
+    with pytest.raises(YamlReadError, match="full-width colon") as info:
+        parse_yaml(text)
+    assert info.value.line == line
+
+
+def test_full_width_colon_inside_text_is_fine() -> None:
+    data, _ = parse_yaml("a: 'ja：テンソル'\nb: |\n  ja：テンソル\nc: 注意：これは文です\n")
+    assert data == {"a": "ja：テンソル", "b": "ja：テンソル\n", "c": "注意：これは文です"}

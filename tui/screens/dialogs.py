@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from glossary.i18n import _
+
 
 class ConfirmRunScreen(ModalScreen[bool]):
     """Ask before running code that came from a user folder rather than the bundled data.
@@ -21,9 +23,9 @@ class ConfirmRunScreen(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(False)", "Don't run"),
-        Binding("y", "dismiss(True)", "Run", show=False),
-        Binding("n", "dismiss(False)", "Don't run", show=False),
+        Binding("escape", "dismiss(False)", _("Don't run")),
+        Binding("y", "dismiss(True)", _("Run"), show=False),
+        Binding("n", "dismiss(False)", _("Don't run"), show=False),
     ]
 
     def __init__(self, entry_id: str, source: Path | None, code: str) -> None:
@@ -34,7 +36,7 @@ class ConfirmRunScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-warning") as dialog:
-            dialog.border_title = "Run code from a user folder?"
+            dialog.border_title = _("Run code from a user folder?")
             where = f" from {_display_path(self.source)}" if self.source else ""
             yield Static(
                 f"The example of {self.entry_id!r} comes{where}, not from torchgloss's own "
@@ -45,8 +47,8 @@ class ConfirmRunScreen(ModalScreen[bool]):
             with VerticalScroll(id="dialog-code"):
                 yield Static(self.code, markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Don't run  n", id="no", variant="primary")
-                yield Button("Run  y", id="yes", variant="warning")
+                yield Button(_("Don't run") + "  n", id="no", variant="primary")
+                yield Button(_("Run") + "  y", id="yes", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -59,7 +61,7 @@ class ConfirmRunScreen(ModalScreen[bool]):
 class ErrorDialog(ModalScreen[None]):
     """A :class:`~glossary.errors.GlossaryError` (or similar) told in plain words."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "dismiss", _("Close"))]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
@@ -72,8 +74,8 @@ class ErrorDialog(ModalScreen[None]):
             with VerticalScroll(id="dialog-body"):
                 yield Static(self.message, markup=False, classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", id="close", variant="primary")
-            yield Label("Esc or Enter to close", classes="dialog-hint")
+                yield Button(_("Close"), id="close", variant="primary")
+            yield Label(_("Esc or Enter to close"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()

@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Button, Header
 
+from glossary.i18n import _
 from tui.engine import snippet_is_trusted
 from tui.screens.dialogs import ConfirmRunScreen
 from tui.widgets.entry.entry_view import EntryView
@@ -39,13 +40,13 @@ class EntryScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,backspace", "back", "Back"),
-        Binding("r", "run", "Run"),
-        Binding("x", "cancel_run", "Cancel"),
-        Binding("y", "copy_snippet", "Copy code"),
-        Binding("c", "copy_term", "Copy term"),
+        Binding("escape,backspace", "back", _("Back")),
+        Binding("r", "run", _("Run")),
+        Binding("x", "cancel_run", _("Cancel")),
+        Binding("y", "copy_snippet", _("Copy code")),
+        Binding("c", "copy_term", _("Copy term")),
         Binding("b", "app.bookmark", "Bookmark", show=False),
-        Binding("slash", "app.new_search", "Search", show=False),
+        Binding("slash", "app.new_search", _("Search"), show=False),
     ]
 
     def __init__(self) -> None:

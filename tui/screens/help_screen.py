@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Label
 
+from glossary.i18n import _
 from tui.format import wrap_paragraph
 from tui.widgets.paragraph import Paragraph
 from tui.widgets.parts import part_style
@@ -22,45 +23,45 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Search 検索",
         [
-            ("type", "search as you type: English, 日本語 (kanji or kana) or romaji"),
-            ("↓", "from the query box into the results"),
-            ("↑ ↓ PgUp PgDn", "move in the results"),
-            ("Enter", "open the entry (from the query box: the first result)"),
-            ("Esc", "back to the query box; there, clear it"),
+            ("type", _("search as you type: English, 日本語 (kanji or kana) or romaji")),
+            ("↓", _("from the query box into the results")),
+            ("↑ ↓ PgUp PgDn", _("move in the results")),
+            ("Enter", _("open the entry (from the query box: the first result)")),
+            ("Esc", _("back to the query box; there, clear it")),
             (
                 "F2",
-                "language: any → English → 日本語 (how a query is read, which definition shows)",
+                _("language: any → English → 日本語 (how a query is read, which definition shows)"),
             ),
-            ("F3", "kind filter"),
+            ("F3", _("kind filter")),
         ],
     ),
     (
         "Entry 項目",
         [
-            ("Tab  Shift+Tab", "next / previous link (words marked → open their entry)"),
-            ("Enter, click", "follow the link"),
-            ("Esc, Backspace", "back: the previous entry, then the results"),
-            ("r", "run the example (examples from your own folders ask first)"),
-            ("x", "cancel the running example"),
-            ("y  c", "copy the example's code / the term"),
+            ("Tab  Shift+Tab", _("next / previous link (words marked → open their entry)")),
+            ("Enter, click", _("follow the link")),
+            ("Esc, Backspace", _("back: the previous entry, then the results")),
+            ("r", _("run the example (examples from your own folders ask first)")),
+            ("x", _("cancel the running example")),
+            ("y  c", _("copy the example's code / the term")),
             ("b", "bookmark the entry (again: remove the bookmark)"),
-            ("/", "new search"),
+            ("/", _("new search")),
         ],
     ),
     (
-        "Everywhere",
+        _("Everywhere"),
         [
-            ("Ctrl+P", "command palette: filters, theme, rebuild index, copy …"),
-            ("Ctrl+T", "light or dark theme"),
+            ("Ctrl+P", _("command palette: filters, theme, rebuild index, copy …")),
+            ("Ctrl+T", _("light or dark theme")),
             ("F4  Ctrl+B", "bookmarks: open one, d removes (also `torchgloss bookmarks`)"),
             ("F5", "search history: search a past query again"),
-            ("F1  ?", "this help"),
-            ("Ctrl+Q", "quit"),
+            ("F1  ?", _("this help")),
+            ("Ctrl+Q", _("quit")),
         ],
     ),
 ]
 
-SEARCH_NOTE = (
+SEARCH_NOTE = _(
     "Each result says why it matched: name, alias, reading (kana or romaji), fuzzy (a near "
     "spelling), text (words of the definition) or meaning (semantic search, which joins once "
     "the model has loaded: see the bottom right of the search screen)."
@@ -110,13 +111,13 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,question_mark,q", "dismiss", "Close help"),
+        Binding("escape,f1,question_mark,q", "dismiss", _("Close help")),
     ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = "torchgloss help ヘルプ"
-            body.border_subtitle = "Esc to close"
+            body.border_subtitle = _("Esc to close")
             for title, rows in HELP_SECTIONS:
                 yield Label(title, classes="section-title")
                 yield KeyTable(rows)

@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, OptionList, Select, Static
 
 from glossary.errors import GlossaryError
+from glossary.i18n import _
 from glossary.search.types import Mode
 from glossary.text.normalize import has_japanese
 from tui.format import definition_line
@@ -47,7 +48,7 @@ RESULT_LIMIT = 30
 PREVIEW_FROM_WIDTH = 110
 """Terminal width from which the highlighted entry is previewed beside the results."""
 
-HINT = (
+HINT = _(
     "Type to search the glossary in English, 日本語 or romaji.\n\n"
     "  自動微分   torch.cat   テンソルをつなげる   jidoubibun   flashlight   松明\n\n"
     "↓ moves to the results, Enter opens one, F1 lists every key."
@@ -58,11 +59,11 @@ class SearchScreen(Screen[None]):
     """Search as you type; Enter opens the highlighted entry."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_highlighted", "Open", show=True),
-        Binding("escape", "clear_or_focus", "Clear", show=False),
-        Binding("f2", "app.cycle_language", "Language"),
-        Binding("f3", "pick_kind", "Kind"),
-        Binding("slash", "focus_query", "Search", show=False),
+        Binding("enter", "open_highlighted", _("Open"), show=True),
+        Binding("escape", "clear_or_focus", _("Clear"), show=False),
+        Binding("f2", "app.cycle_language", _("Language")),
+        Binding("f3", "pick_kind", _("Kind")),
+        Binding("slash", "focus_query", _("Search"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -88,7 +89,7 @@ class SearchScreen(Screen[None]):
         yield Header()
         with Vertical(id="search-top"):
             yield SearchInput(
-                placeholder="Search: 自動微分, torch.cat, flashlight, たいまつ …", id="query"
+                placeholder=_("Search: 自動微分, torch.cat, flashlight, たいまつ …"), id="query"
             )
             app = self.gloss_app
             yield FilterBar(app.lang_filter, app.kind_filter, id="filter-bar")
@@ -104,7 +105,7 @@ class SearchScreen(Screen[None]):
         self._show_hint(HINT)
         bar = self.query_one(FilterBar)
         bar.set_filters(app.lang_filter, app.kind_filter)
-        bar.set_status("Loading the glossary…")
+        bar.set_status(_("Loading the glossary…"))
         self.watch(app, "engine_ready", self._on_engine_ready)
         self.watch(app, "engine_error", self._on_engine_error)
         self.watch(app, "semantic_state", self._on_semantic_state)
@@ -208,7 +209,8 @@ class SearchScreen(Screen[None]):
                     entry = self.gloss_app.lookup_entry(hit.id)
                 rows.append(ResultRow(hit, definition_line(hit, entry, japanese_first)))
         count = len(rows)
-        status = f"{count} result{'s' if count != 1 else ''} · {response.elapsed_ms:.0f} ms"
+        found = _("1 result · {ms} ms") if count == 1 else _("{count} results · {ms} ms")
+        status = found.format(count=count, ms=f"{response.elapsed_ms:.0f}")
         notices = getattr(response, "notices", None)
         if notices:
             status = f"{notices[0]} · {status}"
@@ -237,7 +239,11 @@ class SearchScreen(Screen[None]):
             self._show_hint(None)
             self._schedule_preview()
         else:
-            self._show_hint(f"Nothing matches “{message.query}”. Try other words or a filter.")
+            self._show_hint(
+                _("Nothing matches “{query}”. Try other words or a filter.").format(
+                    query=message.query
+                )
+            )
         if self._open_when_answered:
             self._open_when_answered = False
             self.action_open_highlighted()

@@ -6,18 +6,19 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Select, Static
 
+from glossary.i18n import _
 from glossary.schema import Kind
 
 ANY = "any"
 """The filter value that lets everything through (``Select`` needs a real value)."""
 
 LANGUAGE_CHOICES: list[tuple[str, str]] = [
-    ("lang: any", ANY),
-    ("lang: English", "en"),
-    ("lang: 日本語", "ja"),
+    (_("lang: {name}").format(name=_("any")), ANY),
+    (_("lang: {name}").format(name="English"), "en"),
+    (_("lang: {name}").format(name="日本語"), "ja"),
 ]
-KIND_CHOICES: list[tuple[str, str]] = [("kind: any", ANY)] + [
-    (f"kind: {kind.value}", kind.value) for kind in Kind
+KIND_CHOICES: list[tuple[str, str]] = [(_("kind: {kind}").format(kind=_("any")), ANY)] + [
+    (_("kind: {kind}").format(kind=kind.value), kind.value) for kind in Kind
 ]
 
 

@@ -1,0 +1,41 @@
+"""``torchgloss search`` under a Japanese interface: labels and notices in Japanese, the
+Japanese definition first; English unchanged when asked for."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+LOCALE_VARS = ("LANG", "LC_ALL", "LC_MESSAGES", "TORCHGLOSS_LANG")
+
+
+def search(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS}
+    return subprocess.run(
+        [sys.executable, "-m", "glossary", "search", *args, "--mode", "lexical"],
+        capture_output=True,
+        text=True,
+        env={**base, "NO_COLOR": "1", **env},
+        timeout=120,
+    )
+
+
+def test_search_labels_in_japanese(search_home: Path) -> None:
+    result = search("torch.cat", "--limit", "1", LANG="ja_JP.UTF-8")
+    assert result.returncode == 0, result.stderr
+    assert "一致: 名前 “torch.cat”" in result.stdout
+    assert "テンソル" in result.stdout.splitlines()[1]  # the Japanese definition first
+    assert "matched:" not in result.stdout
+
+
+def test_no_match_notice_in_japanese(search_home: Path) -> None:
+    result = search("qqqzzzxxj", TORCHGLOSS_LANG="ja")
+    assert "'qqqzzzxxj' に一致する項目はありません。" in result.stderr
+
+
+def test_english_when_asked_under_a_japanese_locale(search_home: Path) -> None:
+    result = search("torch.cat", "--limit", "1", LANG="ja_JP.UTF-8", TORCHGLOSS_LANG="en")
+    assert "matched: name “torch.cat”" in result.stdout
+    assert "一致" not in result.stdout
