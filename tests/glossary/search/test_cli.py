@@ -31,7 +31,8 @@ def test_json_shape(search_home: Path) -> None:
     result = CliRunner().invoke(cli, ["search", "torch.cat", "--json", "--limit", "3"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"query", "results"}
+    assert set(data) == {"query", "confident", "results"}
+    assert data["confident"] is True
     assert data["query"] == "torch.cat"
     first = data["results"][0]
     assert set(first) == {"id", "term", "api", "kind", "layer", "summary", "score", "matched_by"}
