@@ -41,14 +41,15 @@ from tui.screens.dialogs import ErrorDialog
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.search_screen import SearchScreen
+from tui.semantic import SemanticState
 from tui.snippets import SnippetStarter, start_snippet
 from tui.stylesheet import ThemeStylesheet
 
-SEMANTIC_TEXT: dict[str, str] = {
-    "off": "lexical only",
-    "loading": "◌ semantic loading…",
-    "ready": "● semantic ready",
-    "failed": "✕ semantic unavailable",
+SEMANTIC_TEXT: dict[SemanticState, str] = {
+    SemanticState.OFF: "lexical only",
+    SemanticState.LOADING: "◌ semantic loading…",
+    SemanticState.READY: "● semantic ready",
+    SemanticState.FAILED: "✕ semantic unavailable",
 }
 
 LANGUAGE_CYCLE: list[str | None] = [None, "en", "ja"]
@@ -101,8 +102,8 @@ class GlossaryApp(App[None]):
     """True once :attr:`engine` is open."""
     engine_error: var[str] = var("")
     """Why the engine could not be opened (the dialog said it in full)."""
-    semantic_state: var[str] = var("off")
-    """``off`` (not asked for), ``loading``, ``ready`` or ``failed``."""
+    semantic_state: var[SemanticState] = var(SemanticState.OFF)
+    """Whether semantic search answers yet (see :class:`~tui.semantic.SemanticState`)."""
     lang_filter: var[str | None] = var(None)
     """``None`` (any), ``"en"`` or ``"ja"``."""
     kind_filter: var[str | None] = var(None)
@@ -133,7 +134,7 @@ class GlossaryApp(App[None]):
         self.semantic_message = ""
         self._semantic_percent = ""
         self._clock = StageClock()
-        self._previous_semantic_state = "off"
+        self._previous_semantic_state = SemanticState.OFF
         self.glossary: Glossary | None = None
         """Every entry, once loaded in a worker; lookups here never wait on the engine."""
         self._collector = QuietCollector()
@@ -207,9 +208,9 @@ class GlossaryApp(App[None]):
         self._collector.end_load()
         self._prepare_entry_screen()
         if engine.semantic_ready:
-            self.semantic_state = "ready"
+            self.semantic_state = SemanticState.READY
         elif self.load_semantic:
-            self.semantic_state = "loading"
+            self.semantic_state = SemanticState.LOADING
             self._collector.begin_load()
             self._load_semantic(engine)
 
@@ -234,14 +235,15 @@ class GlossaryApp(App[None]):
     def semantic_text(self) -> str:
         """What the status line says about semantic search, in a few words."""
         text = SEMANTIC_TEXT[self.semantic_state]
-        if self.semantic_state == "loading" and self._semantic_percent:
+        if self.semantic_state is SemanticState.LOADING and self._semantic_percent:
             text = f"{text.rstrip('…')}{self._semantic_percent}"
         return text
 
     @property
     def semantic_detail(self) -> str:
         """The longer story (the status line's tooltip): the stage or the error."""
-        return self.semantic_message if self.semantic_state in ("loading", "failed") else ""
+        shown = (SemanticState.LOADING, SemanticState.FAILED)
+        return self.semantic_message if self.semantic_state in shown else ""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Semantic search is optional: if the model fails to load, say so and carry on."""
@@ -249,7 +251,7 @@ class GlossaryApp(App[None]):
         if worker.group == "semantic":
             if event.state is WorkerState.SUCCESS:
                 self.semantic_message = self._semantic_percent = ""
-                self.semantic_state = "ready"
+                self.semantic_state = SemanticState.READY
                 # The model brings many long-lived objects; keep them out of the
                 # cyclic collector's passes, which would otherwise stall the UI.
                 self._collector.end_load()
@@ -263,7 +265,7 @@ class GlossaryApp(App[None]):
                     if isinstance(error, GlossaryError)
                     else (f"{type(error).__name__}: {error}")
                 )
-                self.semantic_state = "failed"
+                self.semantic_state = SemanticState.FAILED
                 self.notify(
                     f"Semantic search could not load; lexical search still works.\n{error}",
                     title="Model problem",
@@ -440,7 +442,7 @@ class GlossaryApp(App[None]):
         self._previous_semantic_state = self.semantic_state
         if self.load_semantic:
             self.semantic_message = "rebuilding"
-            self.semantic_state = "loading"
+            self.semantic_state = SemanticState.LOADING
         self._rebuild_indexes(self.engine)
 
     @work(thread=True, exclusive=True, group="rebuild")
@@ -482,7 +484,9 @@ class GlossaryApp(App[None]):
         # hundreds of thousands of objects out of the collector's passes (tui.idle_gc).
         self._collector.end_load()
         self.semantic_message = self._semantic_percent = ""
-        self.semantic_state = "ready" if engine.semantic_ready else self._previous_semantic_state
+        self.semantic_state = (
+            SemanticState.READY if engine.semantic_ready else self._previous_semantic_state
+        )
         self.notify("Search indexes rebuilt.", title="Index")
         self.indexes_rebuilt += 1
 
