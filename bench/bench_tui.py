@@ -382,7 +382,7 @@ class Bench:
 
     async def leave(self) -> None:
         """The terminal loses focus after a round of use, and the collector's deep pass runs
-        then (``tui.idle_gc``): measured as the wait of a key pressed on coming back at once.
+        then (``tui.freezing_gc``): measured as the wait of a key pressed on coming back at once.
         """
         from textual import events
 

@@ -9,7 +9,7 @@ search screen says what is still loading.
 Keeping every action under a tenth of a second (``bench/bench_tui.py`` measures it) shapes
 a few choices here: the results and the entry screen are two modes, never stacked, so a
 theme switch restyles one screen; full garbage collections wait for a pause in typing
-(:mod:`tui.idle_gc`), and fewer of Textual's objects end up in reference cycles that only
+(:mod:`tui.freezing_gc`), and fewer of Textual's objects end up in reference cycles that only
 those passes free (:mod:`tui.line_caches`, :mod:`tui.stylesheet`); each theme's CSS is
 parsed once (:mod:`tui.stylesheet`).
 """
@@ -33,7 +33,7 @@ from glossary.progress import StageClock, describe_seconds_left
 from glossary.schema import Entry
 from tui.commands import GlossaryCommands
 from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
-from tui.idle_gc import QuietCollector
+from tui.freezing_gc import FreezingCollector
 from tui.line_caches import install as keep_lines_short_lived
 from tui.messages import OpenEntry
 from tui.rebuild import rebuild_in_child
@@ -65,7 +65,7 @@ THEME_REPAINT_DELAY_S = 1 / 60
 
 GC_TICK_S = 0.25
 """How often the app checks whether a full garbage collection is due (see
-:mod:`tui.idle_gc`)."""
+:mod:`tui.freezing_gc`)."""
 
 
 class GlossaryApp(App[None]):
@@ -137,7 +137,7 @@ class GlossaryApp(App[None]):
         self._previous_semantic_state = SemanticState.OFF
         self.glossary: Glossary | None = None
         """Every entry, once loaded in a worker; lookups here never wait on the engine."""
-        self._collector = QuietCollector()
+        self._collector = FreezingCollector()
         self._entry_screen: EntryScreen | None = None
         self.add_mode(ENTRY_MODE, self._new_entry_screen)
         self.theme = DARK_THEME
@@ -181,43 +181,44 @@ class GlossaryApp(App[None]):
         """Lexical search works from here on; the full entries load next, then the model."""
         self.engine = engine
         self.engine_ready = True
-        self._collector.begin_load()
         self._load_entries(engine)
 
     @work(thread=True, exclusive=True, group="entries")
     def _load_entries(self, engine: GlossaryEngine) -> None:
         """Read every entry (about a second of YAML and validation) off the UI thread, and
         warm the lexical search up: the first Japanese query loads the Sudachi dictionary, and
-        that load holds the GIL (so it would stall the UI) for a tenth of a second or more."""
+        that load holds the GIL (so it would stall the UI) for a tenth of a second or more.
+
+        Entries and the warmed-up lexical search stay as long as the app: frozen once loaded,
+        out of the collector's passes from then on (tui.freezing_gc)."""
         try:
-            glossary = load_entries(engine)
-            warm_up(engine)
+            with self._collector.keeping():
+                glossary = load_entries(engine)
+                warm_up(engine)
         except GlossaryError as exc:
             self.call_later(self._entries_failed, exc)
             return
         self.call_later(self._entries_loaded, engine, glossary)
 
     def _entries_failed(self, error: GlossaryError) -> None:
-        self._collector.end_load(keep=False)
         self.show_error(error)
 
     def _entries_loaded(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
         self.glossary = glossary
-        # Entries and the warmed-up lexical search stay as long as the app: out of the
-        # collector's passes from here on (tui.idle_gc).
-        self._collector.end_load()
         self._prepare_entry_screen()
         if engine.semantic_ready:
             self.semantic_state = SemanticState.READY
         elif self.load_semantic:
             self.semantic_state = SemanticState.LOADING
-            self._collector.begin_load()
             self._load_semantic(engine)
 
     @work(thread=True, exclusive=True, group="semantic", exit_on_error=False)
     def _load_semantic(self, engine: GlossaryEngine) -> None:
-        """Load the embedding model and dense index (several seconds)."""
-        engine.ensure_semantic(progress=self._progress)
+        """Load the embedding model and dense index (several seconds). The model brings many
+        long-lived objects: frozen once loaded, out of the cyclic collector's passes, which
+        would otherwise stall the UI."""
+        with self._collector.keeping():
+            engine.ensure_semantic(progress=self._progress)
 
     def _progress(self, stage: str, done: int = 0, total: int = 0) -> None:
         """Progress from the engine, called in its thread: ``stage`` and ``done`` of ``total``."""
@@ -252,13 +253,7 @@ class GlossaryApp(App[None]):
             if event.state is WorkerState.SUCCESS:
                 self.semantic_message = self._semantic_percent = ""
                 self.semantic_state = SemanticState.READY
-                # The model brings many long-lived objects; keep them out of the
-                # cyclic collector's passes, which would otherwise stall the UI.
-                self._collector.end_load()
-            elif event.state is WorkerState.CANCELLED:
-                self._collector.end_load(keep=False)
             elif event.state is WorkerState.ERROR:
-                self._collector.end_load(keep=False)
                 error = worker.error
                 self.semantic_message = (
                     str(error)
@@ -451,9 +446,9 @@ class GlossaryApp(App[None]):
         rebuilt in a child process and opened again (see :mod:`tui.rebuild`); one given to
         the app (tests pass one) rebuilds itself here.
 
-        Loading what was rebuilt (here, not in the child) holds the collector's passes back
-        until :meth:`_rebuilt` freezes it (see :mod:`tui.idle_gc`)."""
-        loading = False
+        Loading what was rebuilt (here, not in the child) holds the collector's passes back,
+        and freezes it: as at start-up, the new indexes and entries live as long as the app
+        (see :mod:`tui.freezing_gc`)."""
         try:
             if self._owns_engine:
                 rebuild_in_child(
@@ -465,24 +460,20 @@ class GlossaryApp(App[None]):
                 )
             else:
                 engine.rebuild_indexes(self._progress, semantic=self.load_semantic)
-            self.call_from_thread(self._collector.begin_load)
-            loading = True
-            if self._owns_engine:
-                engine = open_engine(self.extra_folders, model=self.model, device=self.device)
-                if self.load_semantic:
-                    engine.ensure_semantic(progress=self._progress)
-            glossary = load_entries(engine)
+            with self._collector.keeping():
+                if self._owns_engine:
+                    engine = open_engine(self.extra_folders, model=self.model, device=self.device)
+                    if self.load_semantic:
+                        engine.ensure_semantic(progress=self._progress)
+                glossary = load_entries(engine)
         except GlossaryError as exc:
-            self.call_later(self._rebuild_failed, exc, loading)
+            self.call_later(self._rebuild_failed, exc)
             return
         self.call_later(self._rebuilt, engine, glossary)
 
     def _rebuilt(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
         self.engine = engine
         self.glossary = glossary
-        # As at start-up: the new indexes and entries live as long as the app; keep their
-        # hundreds of thousands of objects out of the collector's passes (tui.idle_gc).
-        self._collector.end_load()
         self.semantic_message = self._semantic_percent = ""
         self.semantic_state = (
             SemanticState.READY if engine.semantic_ready else self._previous_semantic_state
@@ -490,9 +481,7 @@ class GlossaryApp(App[None]):
         self.notify("Search indexes rebuilt.", title="Index")
         self.indexes_rebuilt += 1
 
-    def _rebuild_failed(self, error: GlossaryError, loading: bool) -> None:
-        if loading:
-            self._collector.end_load(keep=False)
+    def _rebuild_failed(self, error: GlossaryError) -> None:
         self.semantic_message = self._semantic_percent = ""
         self.semantic_state = self._previous_semantic_state
         self.show_error(error)

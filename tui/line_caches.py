@@ -1,7 +1,7 @@
 """Keep Textual's rendered lines from outliving their use.
 
 Two habits of Textual 8.2 keep rendered lines alive long after they are drawn, where the
-garbage collector's full passes (:mod:`tui.idle_gc`), which cost the UI time, must visit
+garbage collector's full passes (:mod:`tui.freezing_gc`), which cost the UI time, must visit
 or free them. :func:`install` corrects both without changing what is drawn.
 
 **Lines in cycles.** A :class:`textual.strip.Strip` is one rendered line. It caches what it
@@ -11,7 +11,7 @@ gives the line back, and both results are cached on the line (Textual 8.2). A li
 refers to itself is never freed by reference counting: it lives until a full garbage-
 collector pass, with its seven caches and its segments, some sixteen objects. The screen is
 cut into lines this way at every frame, and in the bench a round of browsing left 4,200 such
-lines, two thirds of all the garbage that :mod:`tui.idle_gc`'s deep pass has to free (at
+lines, two thirds of all the garbage that :mod:`tui.freezing_gc`'s deep pass has to free (at
 about 1.7 µs an object, with the UI waiting).
 
 The wrapped methods return the line for those two cases without caching it (fetching it

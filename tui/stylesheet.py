@@ -15,7 +15,7 @@ focus move, a hover, a theme switch), and each old one dies in a reference cycle
 styles: about 40 objects that only a full garbage-collector pass frees, and a thousand such
 nodes per round of browsing in the bench. :class:`ThemeStylesheet` restyles the virtual
 nodes it attached before instead, which gives the same styles (every rule is set again)
-without the garbage; see :mod:`tui.idle_gc` for why that garbage costs keystrokes.
+without the garbage; see :mod:`tui.freezing_gc` for why that garbage costs keystrokes.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ class KeyFooter(Footer):
     often to the same keys. Each rebuild is a few milliseconds, and the keys it replaces die
     in reference cycles, with their styles and every line they drew: after a minute of use
     they were a sixth of the garbage that only a slow full collection frees (see
-    ``tui/idle_gc.py``). So a rebuild that would show the same keys is skipped.
+    ``tui/freezing_gc.py``). So a rebuild that would show the same keys is skipped.
 
     Textual's footer also binds each key to its own ``compact`` reactive and lets go of a
     removed key only when ``compact`` changes, which in this app is never; touching

@@ -108,7 +108,7 @@ class EntryView(VerticalScroll):
     Its widgets are made once and filled with each entry; the related words go on the
     widgets already there, and only those that differ in number or kind are added or removed
     (:class:`~tui.widgets.entry.relations.RelationGroup`). A replaced widget is garbage that
-    dies in a reference cycle, which only a slow full collection frees (``tui/idle_gc.py``),
+    dies in a reference cycle, which only a slow full collection frees (``tui/freezing_gc.py``),
     and rebuilding the whole view at every link followed made a third of that garbage.
     """
 
