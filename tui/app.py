@@ -10,8 +10,7 @@ Keeping every action under a tenth of a second (``bench/bench_tui.py`` measures 
 a few choices here: the results and the entry screen are two modes, never stacked, so a
 theme switch restyles one screen; full garbage collections wait for a pause in typing
 (:mod:`tui.freezing_gc`), and fewer of Textual's objects end up in reference cycles that only
-those passes free (:mod:`tui.line_caches`, :mod:`tui.stylesheet`); each theme's CSS is
-parsed once (:mod:`tui.stylesheet`).
+those passes free (:mod:`tui.patches`, installed by the command that starts the app).
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ from glossary.schema import Entry
 from tui.commands import GlossaryCommands
 from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
 from tui.freezing_gc import FreezingCollector
-from tui.line_caches import install as keep_lines_short_lived
 from tui.messages import OpenEntry
 from tui.rebuild import rebuild_in_child
 from tui.screens.dialogs import ErrorDialog
@@ -43,7 +41,6 @@ from tui.screens.help_screen import HelpScreen
 from tui.screens.search_screen import SearchScreen
 from tui.semantic import SemanticState
 from tui.snippets import SnippetStarter, start_snippet
-from tui.stylesheet import ThemeStylesheet
 
 SEMANTIC_TEXT: dict[SemanticState, str] = {
     SemanticState.OFF: "lexical only",
@@ -122,8 +119,6 @@ class GlossaryApp(App[None]):
         start_snippet: SnippetStarter = start_snippet,
     ) -> None:
         super().__init__()
-        keep_lines_short_lived()
-        self.stylesheet = ThemeStylesheet(variables=self.get_css_variables())
         self.engine: GlossaryEngine | None = engine
         self._owns_engine = engine is None
         self.extra_folders = list(extra_folders)

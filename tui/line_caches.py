@@ -24,8 +24,11 @@ from a cache is no cheaper); every other case goes to Textual's own method.
 two rounds of the bench over half the app's live lines were kept that way. The answer
 depends only on the two colours, so the wrapper memoizes Textual's own function on them.
 
-:func:`install` is idempotent; the app calls it when it starts. Should Textual change
-either method, the wrappers still return what Textual's own would.
+:func:`install_lines_without_self` and :func:`install_inner_outer_by_colours` are
+idempotent; the command that starts the browser calls them (through :mod:`tui.patches`).
+Each first checks that Textual still has what it wraps (``textual._styles_cache`` is a
+private module) and otherwise leaves Textual's own behaviour; should Textual change either
+method's inside, the wrappers still return what Textual's own would.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ from functools import lru_cache, wraps
 from typing import Any
 
 from rich.style import Style
-from textual._styles_cache import StylesCache
 from textual.strip import Strip
 
 _INSTALLED = "__torchgloss_no_self_cache__"
@@ -44,18 +46,38 @@ INNER_OUTER_KEPT = 1024
 """Colour pairs whose styles are memoized (as many as Textual kept)."""
 
 
-def install() -> None:
-    """Wrap :meth:`Strip.divide`, :meth:`Strip.crop_extend` and
-    ``StylesCache.get_inner_outer`` (once)."""
+def install_lines_without_self() -> bool:
+    """Wrap :meth:`Strip.divide` and :meth:`Strip.crop_extend` (once); False, and nothing
+    changed, if Textual's ``Strip`` no longer has them."""
     if getattr(Strip.divide, _INSTALLED, False):
-        return
+        return True
+    if not (
+        callable(getattr(Strip, "divide", None)) and callable(getattr(Strip, "crop_extend", None))
+    ):
+        return False
     Strip.divide = _divide_without_self(Strip.divide)  # type: ignore[method-assign]
     Strip.crop_extend = _crop_extend_without_self(Strip.crop_extend)  # type: ignore[method-assign]
+    return True
+
+
+def install_inner_outer_by_colours() -> bool:
+    """Memoize ``StylesCache.get_inner_outer`` by its colours alone (once); False, and nothing
+    changed, if the private module is gone or the method is no longer memoized on instances."""
+    try:
+        from textual._styles_cache import StylesCache
+    except ImportError:
+        return False
     memoized = StylesCache.__dict__.get("get_inner_outer")
+    if getattr(memoized, _INSTALLED, False):
+        return True
     # Only a memoized plain method keeps its instances; a classmethod or anything else is
     # left as it is.
-    if callable(memoized) and hasattr(memoized, "cache_info") and hasattr(memoized, "__wrapped__"):
-        StylesCache.get_inner_outer = _memoized_by_colours(memoized.__wrapped__)  # type: ignore[method-assign]
+    if not (
+        callable(memoized) and hasattr(memoized, "cache_info") and hasattr(memoized, "__wrapped__")
+    ):
+        return False
+    StylesCache.get_inner_outer = _memoized_by_colours(memoized.__wrapped__)  # type: ignore[method-assign]
+    return True
 
 
 def _divide_without_self(
@@ -92,7 +114,8 @@ def _memoized_by_colours(get_inner_outer: Callable[..., Any]) -> Callable[..., A
         return get_inner_outer(None, base_background, background)
 
     @wraps(get_inner_outer)
-    def wrapper(self: StylesCache, base_background: Any, background: Any) -> Any:
+    def wrapper(self: Any, base_background: Any, background: Any) -> Any:
         return by_colours(base_background, background)
 
+    setattr(wrapper, _INSTALLED, True)
     return wrapper

@@ -14,12 +14,13 @@ from textual.color import Color
 from textual.strip import Strip
 from textual.style import Style
 
-from tui.line_caches import install
+from tui.line_caches import install_inner_outer_by_colours, install_lines_without_self
 
 
 @pytest.fixture(autouse=True)
 def installed() -> None:
-    install()
+    assert install_lines_without_self()
+    assert install_inner_outer_by_colours()
 
 
 @pytest.fixture
@@ -68,6 +69,6 @@ def test_the_background_styles_do_not_keep_a_widgets_lines() -> None:
 def test_install_is_idempotent() -> None:
     divide, crop_extend = Strip.divide, Strip.crop_extend
     get_inner_outer = StylesCache.get_inner_outer
-    install()
+    assert install_lines_without_self() and install_inner_outer_by_colours()
     assert (Strip.divide, Strip.crop_extend) == (divide, crop_extend)
     assert StylesCache.get_inner_outer is get_inner_outer
