@@ -488,6 +488,11 @@ async def drive(
                     await run_scenario_or_report(bench, scenario)
         if "rebuild" in scenarios:
             await bench.rebuild()
+        collector = app._collector
+        print(
+            f"garbage in cycles freed by the collector: {collector.freed:,} objects "
+            f"({collector.passes} survivor passes, {collector.deep_passes} deep)"
+        )
         beat.cancel()
     if sampler is not None:
         sampler.stopped.set()

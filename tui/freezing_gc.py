@@ -100,6 +100,9 @@ class FreezingCollector:
         """Deep passes run so far."""
         self.frozen_passes = 0
         """Survivor passes since the last deep pass: how many freezes a deep pass would undo."""
+        self.freed = 0
+        """Objects in dead reference cycles that the passes (both kinds) freed so far: the
+        garbage that costs the UI time (``bench/bench_tui.py`` reports it)."""
 
     @property
     def frozen_since_deep(self) -> int:
@@ -192,7 +195,7 @@ class FreezingCollector:
 
     def _survivor_pass(self) -> None:
         """Collect what is not frozen, then freeze what survived."""
-        gc.collect()
+        self.freed += gc.collect()
         # After a full pass every object not frozen is in the oldest generation; listing
         # them costs what the pass did, not what the whole frozen set would. The first
         # pass freezes what the app built at start-up, which stays: it is no growth.
@@ -205,7 +208,7 @@ class FreezingCollector:
     def _deep_pass(self) -> None:
         """Collect everything, frozen cycles included; freeze the survivors again."""
         gc.unfreeze()
-        gc.collect()
+        self.freed += gc.collect()
         gc.freeze()
         self._frozen_since_deep = 0
         self._away = False

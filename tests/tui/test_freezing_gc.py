@@ -84,10 +84,12 @@ def test_a_deep_pass_frees_cycles_that_died_frozen(collector: FreezingCollector)
     gc.collect()
     assert live_cycles() == 100  # a survivor pass cannot free them
     collector.deep_quiet_s = 0.0
+    freed = collector.freed
     collector.tick()
     assert collector.deep_passes == 1
     assert collector.frozen_passes == 0
     assert live_cycles() == 0
+    assert collector.freed >= freed + 100  # each cycle is one object and its __dict__
 
 
 def test_a_deep_pass_waits_for_a_long_pause(collector: FreezingCollector) -> None:
