@@ -493,6 +493,10 @@ async def drive(
             f"garbage in cycles freed by the collector: {collector.freed:,} objects "
             f"({collector.passes} survivor passes, {collector.deep_passes} deep)"
         )
+        gc.unfreeze()
+        gc.collect()
+        print(f"live tracked objects at the end: {len(gc.get_objects()):,}")
+        gc.freeze()
         beat.cancel()
     if sampler is not None:
         sampler.stopped.set()

@@ -26,10 +26,6 @@ PATCHES: dict[str, tuple[Callable[[], bool], str]] = {
         line_caches.install_lines_without_self,
         "a line cut or cropped to its own length is not cached on itself (tui.line_caches)",
     ),
-    "inner-outer-by-colours": (
-        line_caches.install_inner_outer_by_colours,
-        "the background styles are memoized by colour, not by widget (tui.line_caches)",
-    ),
     "component-nodes": (
         component_styles.install,
         "a restyle reuses each widget's component nodes (tui.component_styles)",

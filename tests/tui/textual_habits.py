@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import sys
 from collections.abc import Callable
 
 from rich.segment import Segment
@@ -45,20 +44,6 @@ def lines_cache_themselves() -> bool:
     return freed_only_by_the_collector(cut) or freed_only_by_the_collector(crop)
 
 
-def inner_outer_keeps_its_instances() -> bool:
-    """``StylesCache.get_inner_outer`` is memoized with each ``StylesCache`` in the key."""
-    try:
-        from textual._styles_cache import StylesCache
-    except ImportError:
-        return False
-    from textual.color import Color
-
-    cache = StylesCache()
-    before = sys.getrefcount(cache)
-    cache.get_inner_outer(Color(1, 2, 3), Color(4, 5, 6))
-    return sys.getrefcount(cache) > before
-
-
 class Probe(App[None]):
     def compose(self) -> ComposeResult:
         yield OptionList("one", "two")
@@ -88,7 +73,6 @@ async def widget_habits() -> dict[str, bool]:
 def main() -> None:
     habits = {
         "lines-without-self": lines_cache_themselves(),
-        "inner-outer-by-colours": inner_outer_keeps_its_instances(),
     }
     habits.update(asyncio.run(widget_habits()))
     print(json.dumps(habits))
