@@ -15,6 +15,10 @@ segments anyway (see :class:`BenchApp`).
 
     python bench/bench_tui.py                      # 5 repetitions, in TORCHGLOSS_HOME
     python bench/bench_tui.py --repeat 3 --home /tmp/tg   # builds model and indexes there
+    python bench/bench_tui.py --without footer-keys        # one Textual patch left out
+
+The Textual patches (:mod:`tui.patches`) are installed as ``torchgloss tui`` installs them,
+but those named with ``--without``: the difference is what a patch buys.
 """
 
 from __future__ import annotations
@@ -382,7 +386,7 @@ class Bench:
 
     async def leave(self) -> None:
         """The terminal loses focus after a round of use, and the collector's deep pass runs
-        then (``tui.idle_gc``): measured as the wait of a key pressed on coming back at once.
+        then (``tui.freezing_gc``): measured as the wait of a key pressed on coming back at once.
         """
         from textual import events
 
@@ -450,10 +454,18 @@ async def run_scenario_or_report(bench: Bench, scenario: str) -> None:
 
 
 async def drive(
-    repeat: int, scenarios: list[str], sampler_threshold: float | None
+    repeat: int,
+    scenarios: list[str],
+    sampler_threshold: float | None,
+    without: list[str],
+    semantic: bool = True,
 ) -> tuple[dict[str, list[tuple[float, float]]], Counter[str], StallSampler | None]:
-    """Start the app, wait for the model, run the scenarios ``repeat`` times."""
-    app = bench_app_class()(load_semantic=True)
+    """Install the patches but ``without``, start the app, wait for the model (unless not
+    ``semantic``), run the scenarios ``repeat`` times."""
+    from tui.patches import install
+
+    print(f"patches: {install(without)}")
+    app = bench_app_class()(load_semantic=semantic)
     heartbeat = Heartbeat()
     sampler = None
     if sampler_threshold is not None:
@@ -463,8 +475,11 @@ async def drive(
         beat = asyncio.create_task(heartbeat.run())
         bench = Bench(pilot, heartbeat, sampler)
         started = time.perf_counter()
-        await bench.wait_for(lambda: app.semantic_state == "ready", timeout=600)
-        print(f"model ready after {time.perf_counter() - started:.1f} s")
+        if semantic:
+            await bench.wait_for(lambda: app.semantic_state == "ready", timeout=600)
+        else:
+            await bench.wait_for(lambda: app.glossary is not None, timeout=600)
+        print(f"ready after {time.perf_counter() - started:.1f} s")
         await asyncio.sleep(1.0)
         for index in range(repeat):
             print(f"repetition {index + 1}/{repeat}", flush=True)
@@ -473,6 +488,15 @@ async def drive(
                     await run_scenario_or_report(bench, scenario)
         if "rebuild" in scenarios:
             await bench.rebuild()
+        collector = app._collector
+        print(
+            f"garbage in cycles freed by the collector: {collector.freed:,} objects "
+            f"({collector.passes} survivor passes, {collector.deep_passes} deep)"
+        )
+        gc.unfreeze()
+        gc.collect()
+        print(f"live tracked objects at the end: {len(gc.get_objects()):,}")
+        gc.freeze()
         beat.cancel()
     if sampler is not None:
         sampler.stopped.set()
@@ -516,6 +540,17 @@ def main() -> None:
         metavar="MS",
         help="also print where the UI thread was while blocked for more than MS ms",
     )
+    parser.add_argument(
+        "--without",
+        default="",
+        metavar="PATCHES",
+        help="comma-separated Textual patches to leave out (see tui/patches.py)",
+    )
+    parser.add_argument(
+        "--no-semantic",
+        action="store_true",
+        help="lexical search only: no model loaded (quicker; the patches' effect is the UI's)",
+    )
     args = parser.parse_args()
     if args.home is not None:
         os.environ["TORCHGLOSS_HOME"] = str(args.home)
@@ -524,7 +559,14 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown groups: {', '.join(sorted(unknown))}")
     threshold = args.why / 1000 if args.why is not None else None
-    results, failures, sampler = asyncio.run(drive(args.repeat, scenarios, threshold))
+    without = [name for name in args.without.split(",") if name]
+    from tui.patches import PATCHES
+
+    if set(without) - PATCHES.keys():
+        parser.error(f"unknown patches in --without; the patches are {', '.join(PATCHES)}")
+    results, failures, sampler = asyncio.run(
+        drive(args.repeat, scenarios, threshold, without, semantic=not args.no_semantic)
+    )
     if sampler is not None:
         sampler.report()
     print_table(results)

@@ -9,9 +9,8 @@ search screen says what is still loading.
 Keeping every action under a tenth of a second (``bench/bench_tui.py`` measures it) shapes
 a few choices here: the results and the entry screen are two modes, never stacked, so a
 theme switch restyles one screen; full garbage collections wait for a pause in typing
-(:mod:`tui.idle_gc`), and fewer of Textual's objects end up in reference cycles that only
-those passes free (:mod:`tui.line_caches`, :mod:`tui.stylesheet`); each theme's CSS is
-parsed once (:mod:`tui.stylesheet`).
+(:mod:`tui.freezing_gc`), and fewer of Textual's objects end up in reference cycles that only
+those passes free (:mod:`tui.patches`, installed by the command that starts the app).
 """
 
 from __future__ import annotations
@@ -36,8 +35,7 @@ from glossary.settings import Settings
 from tui import memory
 from tui.commands import GlossaryCommands
 from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
-from tui.idle_gc import QuietCollector
-from tui.line_caches import install as keep_lines_short_lived
+from tui.freezing_gc import FreezingCollector
 from tui.messages import OpenEntry
 from tui.rebuild import rebuild_in_child
 from tui.screens.bookmarks_screen import BookmarksScreen
@@ -46,15 +44,15 @@ from tui.screens.entry_screen import EntryScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.history_screen import HistoryScreen
 from tui.screens.search_screen import SearchScreen
+from tui.semantic import SemanticState
 from tui.snippets import SnippetStarter, start_snippet
-from tui.stylesheet import ThemeStylesheet
 from tui.widgets.search.search_input import SearchInput
 
-SEMANTIC_TEXT: dict[str, str] = {
-    "off": _("lexical only"),
-    "loading": _("◌ semantic loading…"),
-    "ready": _("● semantic ready"),
-    "failed": _("✕ semantic unavailable"),
+SEMANTIC_TEXT: dict[SemanticState, str] = {
+    SemanticState.OFF: _("lexical only"),
+    SemanticState.LOADING: _("◌ semantic loading…"),
+    SemanticState.READY: _("● semantic ready"),
+    SemanticState.FAILED: _("✕ semantic unavailable"),
 }
 
 LANGUAGE_CYCLE: list[str | None] = [None, "en", "ja"]
@@ -70,7 +68,7 @@ THEME_REPAINT_DELAY_S = 1 / 60
 
 GC_TICK_S = 0.25
 """How often the app checks whether a full garbage collection is due (see
-:mod:`tui.idle_gc`)."""
+:mod:`tui.freezing_gc`)."""
 
 
 class GlossaryApp(App[None]):
@@ -109,8 +107,8 @@ class GlossaryApp(App[None]):
     """True once :attr:`engine` is open."""
     engine_error: var[str] = var("")
     """Why the engine could not be opened (the dialog said it in full)."""
-    semantic_state: var[str] = var("off")
-    """``off`` (not asked for), ``loading``, ``ready`` or ``failed``."""
+    semantic_state: var[SemanticState] = var(SemanticState.OFF)
+    """Whether semantic search answers yet (see :class:`~tui.semantic.SemanticState`)."""
     lang_filter: var[str | None] = var(None)
     """``None`` (any), ``"en"`` or ``"ja"``."""
     kind_filter: var[str | None] = var(None)
@@ -129,8 +127,6 @@ class GlossaryApp(App[None]):
         start_snippet: SnippetStarter = start_snippet,
     ) -> None:
         super().__init__()
-        keep_lines_short_lived()
-        self.stylesheet = ThemeStylesheet(variables=self.get_css_variables())
         self.engine: GlossaryEngine | None = engine
         self._owns_engine = engine is None
         self.extra_folders = list(extra_folders)
@@ -141,10 +137,10 @@ class GlossaryApp(App[None]):
         self.semantic_message = ""
         self._semantic_percent = ""
         self._clock = StageClock()
-        self._previous_semantic_state = "off"
+        self._previous_semantic_state = SemanticState.OFF
         self.glossary: Glossary | None = None
         """Every entry, once loaded in a worker; lookups here never wait on the engine."""
-        self._collector = QuietCollector()
+        self._collector = FreezingCollector()
         self._entry_screen: EntryScreen | None = None
         self.add_mode(ENTRY_MODE, self._new_entry_screen)
         self.theme = DARK_THEME
@@ -193,43 +189,44 @@ class GlossaryApp(App[None]):
         """Lexical search works from here on; the full entries load next, then the model."""
         self.engine = engine
         self.engine_ready = True
-        self._collector.begin_load()
         self._load_entries(engine)
 
     @work(thread=True, exclusive=True, group="entries")
     def _load_entries(self, engine: GlossaryEngine) -> None:
         """Read every entry (about a second of YAML and validation) off the UI thread, and
         warm the lexical search up: the first Japanese query loads the Sudachi dictionary, and
-        that load holds the GIL (so it would stall the UI) for a tenth of a second or more."""
+        that load holds the GIL (so it would stall the UI) for a tenth of a second or more.
+
+        Entries and the warmed-up lexical search stay as long as the app: frozen once loaded,
+        out of the collector's passes from then on (tui.freezing_gc)."""
         try:
-            glossary = load_entries(engine)
-            warm_up(engine)
+            with self._collector.keeping():
+                glossary = load_entries(engine)
+                warm_up(engine)
         except GlossaryError as exc:
             self.call_later(self._entries_failed, exc)
             return
         self.call_later(self._entries_loaded, engine, glossary)
 
     def _entries_failed(self, error: GlossaryError) -> None:
-        self._collector.end_load(keep=False)
         self.show_error(error)
 
     def _entries_loaded(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
         self.glossary = glossary
-        # Entries and the warmed-up lexical search stay as long as the app: out of the
-        # collector's passes from here on (tui.idle_gc).
-        self._collector.end_load()
         self._prepare_entry_screen()
         if engine.semantic_ready:
-            self.semantic_state = "ready"
+            self.semantic_state = SemanticState.READY
         elif self.load_semantic:
-            self.semantic_state = "loading"
-            self._collector.begin_load()
+            self.semantic_state = SemanticState.LOADING
             self._load_semantic(engine)
 
     @work(thread=True, exclusive=True, group="semantic", exit_on_error=False)
     def _load_semantic(self, engine: GlossaryEngine) -> None:
-        """Load the embedding model and dense index (several seconds)."""
-        engine.ensure_semantic(progress=self._progress)
+        """Load the embedding model and dense index (several seconds). The model brings many
+        long-lived objects: frozen once loaded, out of the cyclic collector's passes, which
+        would otherwise stall the UI."""
+        with self._collector.keeping():
+            engine.ensure_semantic(progress=self._progress)
 
     def _progress(self, stage: str, done: int = 0, total: int = 0) -> None:
         """Progress from the engine, called in its thread: ``stage`` and ``done`` of ``total``."""
@@ -247,14 +244,15 @@ class GlossaryApp(App[None]):
     def semantic_text(self) -> str:
         """What the status line says about semantic search, in a few words."""
         text = SEMANTIC_TEXT[self.semantic_state]
-        if self.semantic_state == "loading" and self._semantic_percent:
+        if self.semantic_state is SemanticState.LOADING and self._semantic_percent:
             text = f"{text.rstrip('…')}{self._semantic_percent}"
         return text
 
     @property
     def semantic_detail(self) -> str:
         """The longer story (the status line's tooltip): the stage or the error."""
-        return self.semantic_message if self.semantic_state in ("loading", "failed") else ""
+        shown = (SemanticState.LOADING, SemanticState.FAILED)
+        return self.semantic_message if self.semantic_state in shown else ""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Semantic search is optional: if the model fails to load, say so and carry on."""
@@ -262,21 +260,15 @@ class GlossaryApp(App[None]):
         if worker.group == "semantic":
             if event.state is WorkerState.SUCCESS:
                 self.semantic_message = self._semantic_percent = ""
-                self.semantic_state = "ready"
-                # The model brings many long-lived objects; keep them out of the
-                # cyclic collector's passes, which would otherwise stall the UI.
-                self._collector.end_load()
-            elif event.state is WorkerState.CANCELLED:
-                self._collector.end_load(keep=False)
+                self.semantic_state = SemanticState.READY
             elif event.state is WorkerState.ERROR:
-                self._collector.end_load(keep=False)
                 error = worker.error
                 self.semantic_message = (
                     str(error)
                     if isinstance(error, GlossaryError)
                     else (f"{type(error).__name__}: {error}")
                 )
-                self.semantic_state = "failed"
+                self.semantic_state = SemanticState.FAILED
                 self.notify(
                     _("Semantic search could not load; lexical search still works.") + f"\n{error}",
                     title=_("Model problem"),
@@ -455,7 +447,7 @@ class GlossaryApp(App[None]):
         self._previous_semantic_state = self.semantic_state
         if self.load_semantic:
             self.semantic_message = "rebuilding"
-            self.semantic_state = "loading"
+            self.semantic_state = SemanticState.LOADING
         self._rebuild_indexes(self.engine)
 
     @work(thread=True, exclusive=True, group="rebuild")
@@ -464,9 +456,9 @@ class GlossaryApp(App[None]):
         rebuilt in a child process and opened again (see :mod:`tui.rebuild`); one given to
         the app (tests pass one) rebuilds itself here.
 
-        Loading what was rebuilt (here, not in the child) holds the collector's passes back
-        until :meth:`_rebuilt` freezes it (see :mod:`tui.idle_gc`)."""
-        loading = False
+        Loading what was rebuilt (here, not in the child) holds the collector's passes back,
+        and freezes it: as at start-up, the new indexes and entries live as long as the app
+        (see :mod:`tui.freezing_gc`)."""
         try:
             if self._owns_engine:
                 rebuild_in_child(
@@ -478,32 +470,28 @@ class GlossaryApp(App[None]):
                 )
             else:
                 engine.rebuild_indexes(self._progress, semantic=self.load_semantic)
-            self.call_from_thread(self._collector.begin_load)
-            loading = True
-            if self._owns_engine:
-                engine = open_engine(self.extra_folders, model=self.model, device=self.device)
-                if self.load_semantic:
-                    engine.ensure_semantic(progress=self._progress)
-            glossary = load_entries(engine)
+            with self._collector.keeping():
+                if self._owns_engine:
+                    engine = open_engine(self.extra_folders, model=self.model, device=self.device)
+                    if self.load_semantic:
+                        engine.ensure_semantic(progress=self._progress)
+                glossary = load_entries(engine)
         except GlossaryError as exc:
-            self.call_later(self._rebuild_failed, exc, loading)
+            self.call_later(self._rebuild_failed, exc)
             return
         self.call_later(self._rebuilt, engine, glossary)
 
     def _rebuilt(self, engine: GlossaryEngine, glossary: Glossary | None) -> None:
         self.engine = engine
         self.glossary = glossary
-        # As at start-up: the new indexes and entries live as long as the app; keep their
-        # hundreds of thousands of objects out of the collector's passes (tui.idle_gc).
-        self._collector.end_load()
         self.semantic_message = self._semantic_percent = ""
-        self.semantic_state = "ready" if engine.semantic_ready else self._previous_semantic_state
+        self.semantic_state = (
+            SemanticState.READY if engine.semantic_ready else self._previous_semantic_state
+        )
         self.notify(_("Search indexes rebuilt."), title=_("Index"))
         self.indexes_rebuilt += 1
 
-    def _rebuild_failed(self, error: GlossaryError, loading: bool) -> None:
-        if loading:
-            self._collector.end_load(keep=False)
+    def _rebuild_failed(self, error: GlossaryError) -> None:
         self.semantic_message = self._semantic_percent = ""
         self.semantic_state = self._previous_semantic_state
         self.show_error(error)

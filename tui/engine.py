@@ -92,14 +92,3 @@ def warm_up(engine: GlossaryEngine) -> None:
 
     for query in ("torch", "自動微分"):
         engine.search(query, limit=1, mode=Mode.LEXICAL)
-
-
-def snippet_is_trusted(glossary: Glossary | None, entry_id: str) -> bool:
-    """Whether the entry's snippet may run without asking: only bundled entries may.
-
-    The glossary's ``origins`` say where each entry came from. When that cannot be told, the
-    answer is no: asking once too often is better than running a stranger's code unasked.
-    """
-    if glossary is None or entry_id not in glossary.origins:
-        return False
-    return glossary.origins[entry_id].trusted

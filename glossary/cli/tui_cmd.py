@@ -22,7 +22,9 @@ from glossary.cli.common import data_dirs
 def tui(ctx: click.Context, model: str | None, device: str | None, no_semantic: bool) -> None:
     """Open the full-screen terminal browser: search as you type, read, run examples."""
     from tui.app import GlossaryApp
+    from tui.patches import install as install_textual_patches
 
+    install_textual_patches()
     app = GlossaryApp(
         extra_folders=data_dirs(ctx), model=model, device=device, load_semantic=not no_semantic
     )

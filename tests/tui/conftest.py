@@ -5,6 +5,14 @@ from __future__ import annotations
 import pytest
 from tui_helpers import LexicalEngine
 
+from tui.patches import install
+
+
+@pytest.fixture(scope="session", autouse=True)
+def textual_patches() -> None:
+    """The TUI tests run with the patches that ``torchgloss tui`` installs (tui.patches)."""
+    install()
+
 
 @pytest.fixture
 def lexical_engine() -> LexicalEngine:

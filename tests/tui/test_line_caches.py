@@ -1,25 +1,21 @@
-"""Rendered lines that no longer keep themselves, or a global cache, alive."""
+"""Rendered lines that no longer keep themselves alive."""
 
 from __future__ import annotations
 
 import gc
-import sys
 from collections.abc import Iterator
 
 import pytest
 from rich.segment import Segment
 from rich.style import Style as RichStyle
-from textual._styles_cache import StylesCache
-from textual.color import Color
 from textual.strip import Strip
-from textual.style import Style
 
-from tui.line_caches import install
+from tui.line_caches import install_lines_without_self
 
 
 @pytest.fixture(autouse=True)
 def installed() -> None:
-    install()
+    assert install_lines_without_self()
 
 
 @pytest.fixture
@@ -54,20 +50,7 @@ def test_other_cuts_give_what_textual_gives() -> None:
     assert line.crop_extend(0, 3, None).text == "hel"
 
 
-def test_the_background_styles_do_not_keep_a_widgets_lines() -> None:
-    cache = StylesCache()
-    base, background = Color(10, 20, 30), Color(200, 100, 0, 0.5)
-    before = sys.getrefcount(cache)
-    inner, outer = cache.get_inner_outer(base, background)
-    assert sys.getrefcount(cache) == before
-    assert inner == Style(background=base + background)
-    assert outer == Style(background=base)
-    assert StylesCache().get_inner_outer(base, background) == (inner, outer)
-
-
 def test_install_is_idempotent() -> None:
     divide, crop_extend = Strip.divide, Strip.crop_extend
-    get_inner_outer = StylesCache.get_inner_outer
-    install()
+    assert install_lines_without_self()
     assert (Strip.divide, Strip.crop_extend) == (divide, crop_extend)
-    assert StylesCache.get_inner_outer is get_inner_outer

@@ -198,6 +198,9 @@ async def test_the_preview_shows_every_part_of_the_entry(lexical_engine: Lexical
             'print("dy/dx =", 2 * x)',
             "Sources 出典",
             "· PyTorch docs: Autograd mechanics",
+            "Asked as 聞き方",
+            "“work out gradients for me”",
+            "“微分を自動で計算したい”",
         ):
             assert part in shown, part
 

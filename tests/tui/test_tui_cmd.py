@@ -49,3 +49,15 @@ def test_tui_help_lists_its_options() -> None:
     assert result.exit_code == 0
     for option in ("--model", "--device", "--no-semantic"):
         assert option in result.output
+
+
+def test_the_command_installs_the_textual_patches(
+    started: list[GlossaryApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.patches
+
+    calls: list[int] = []
+    monkeypatch.setattr(tui.patches, "install", lambda: calls.append(len(started)) or {})
+    result = CliRunner().invoke(cli, ["tui", "--no-semantic"])
+    assert result.exit_code == 0, result.output
+    assert calls == [0] and len(started) == 1  # installed before the app ran

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header
 
 from glossary.i18n import _
-from tui.engine import snippet_is_trusted
+from glossary.snippets.trust import is_trusted
 from tui.screens.dialogs import ConfirmRunScreen
 from tui.widgets.entry.entry_view import EntryView
 from tui.widgets.entry.run_panel import RunPanel
@@ -175,7 +175,9 @@ class EntryScreen(Screen[None]):
         if snippet is None or self.run_panel.running:
             return
         glossary = self.gloss_app.glossary
-        if snippet_is_trusted(glossary, self.entry.id):
+        # Only bundled entries run unasked; before the entries (and their origins) have
+        # loaded, nothing does.
+        if glossary is not None and is_trusted(glossary, self.entry.id):
             self._start_run(True)
             return
         origin = glossary.origins.get(self.entry.id) if glossary is not None else None

@@ -25,6 +25,7 @@ from glossary.search.types import Mode
 from glossary.text.normalize import has_japanese
 from tui.format import definition_line
 from tui.messages import OpenEntry, SearchFinished
+from tui.semantic import SemanticState
 from tui.widgets.footer import KeyFooter
 from tui.widgets.search.entry_preview import EntryPreview
 from tui.widgets.search.filter_bar import ANY, FilterBar
@@ -126,10 +127,10 @@ class SearchScreen(Screen[None]):
             self.query_one(FilterBar).set_status("")
             self._show_hint(error)
 
-    def _on_semantic_state(self, state: str) -> None:
+    def _on_semantic_state(self, state: SemanticState) -> None:
         app = self.gloss_app
         self.query_one(FilterBar).set_semantic_state(state, app.semantic_text, app.semantic_detail)
-        if state == "ready":
+        if state is SemanticState.READY:
             self.run_search(immediately=True)  # the semantic signal joins the current query
 
     def _on_filters(self, _value: str | None) -> None:

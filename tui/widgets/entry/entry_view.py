@@ -24,6 +24,12 @@ from textual.widgets import Button, Label, Static
 from glossary.schema import Entry, Source
 from tui.format import tidy_japanese
 from tui.widgets.entry.relations import TermLookup, relation_groups
+from tui.widgets.entry.sections import (
+    ENTRY_SECTIONS,
+    ERROR_TITLES,
+    SECTION_TITLES,
+    has_section,
+)
 from tui.widgets.paragraph import Paragraph
 from tui.widgets.parts import part_style
 
@@ -108,7 +114,7 @@ class EntryView(VerticalScroll):
     Its widgets are made once and filled with each entry; the related words go on the
     widgets already there, and only those that differ in number or kind are added or removed
     (:class:`~tui.widgets.entry.relations.RelationGroup`). A replaced widget is garbage that
-    dies in a reference cycle, which only a slow full collection frees (``tui/idle_gc.py``),
+    dies in a reference cycle, which only a slow full collection frees (``tui/freezing_gc.py``),
     and rebuilding the whole view at every link followed made a third of that garbage.
     """
 
@@ -131,43 +137,58 @@ class EntryView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("Nothing selected.", classes="entry-empty", id="entry-empty")
-        with Vertical(id="entry-head"):
-            yield Static(markup=False, id="headword")
-            yield Static(markup=False, id="headword-ja")
-            yield EntryMeta(id="entry-meta")
-            yield Static(markup=False, id="entry-aliases")
-        with Vertical(classes="entry-section", id="definition"):
-            yield Label("Definition 定義", classes="section-title")
+        for section in ENTRY_SECTIONS:
+            yield from self._compose_section(section)
+
+    def _compose_section(self, section: str) -> ComposeResult:
+        """The widgets of one of :data:`~tui.widgets.entry.sections.ENTRY_SECTIONS`, in a
+        container with the section's name as its id."""
+        if section == "entry-head":
+            with Vertical(id="entry-head"):
+                yield Static(markup=False, id="headword")
+                yield Static(markup=False, id="headword-ja")
+                yield EntryMeta(id="entry-meta")
+                yield Static(markup=False, id="entry-aliases")
+        elif section == "relations":
+            with self._relations:
+                yield from self._groups.values()
+        else:
+            with Vertical(classes="entry-section", id=section):
+                yield from self._compose_section_body(section)
+
+    def _compose_section_body(self, section: str) -> ComposeResult:
+        if section == "definition":
+            yield Label(SECTION_TITLES["definition"], classes="section-title")
             yield Paragraph("", id="definition-en", classes="definition -en")
             yield Paragraph("", id="definition-ja", classes="definition -ja")
-        with Vertical(classes="entry-section", id="error"):
-            yield Label("Error エラー", classes="section-title")
+        elif section == "error":
+            yield Label(ERROR_TITLES["error"], classes="section-title")
             yield Static(markup=False, id="error-messages")
-            yield Label("Cause 原因", classes="section-title")
+            yield Label(ERROR_TITLES["cause"], classes="section-title")
             yield Paragraph("", id="error-cause-en", classes="definition -en")
             yield Paragraph("", id="error-cause-ja", classes="definition -ja")
-            yield Label("Fix 対処", classes="section-title")
+            yield Label(ERROR_TITLES["fix"], classes="section-title")
             yield Paragraph("", id="error-fix-en", classes="definition -en")
             yield Paragraph("", id="error-fix-ja", classes="definition -ja")
-            yield Label("Reproduction 再現", classes="section-title")
+            yield Label(ERROR_TITLES["reproduce"], classes="section-title")
             with HorizontalScroll(id="reproduce-scroll"):
                 yield Static(id="reproduce-code")
-        with self._relations:
-            yield from self._groups.values()
-        with Vertical(classes="entry-section", id="snippet"):
-            yield Label("Example 例", classes="section-title")
+        elif section == "snippet":
+            yield Label(SECTION_TITLES["snippet"], classes="section-title")
             with HorizontalScroll(id="snippet-scroll"):
                 yield Static(id="snippet-code")
             with Horizontal(id="snippet-actions"):
                 yield Button("▶ Run  r", id="run-snippet", compact=True)
                 yield Button("Copy code  y", id="copy-snippet", compact=True)
                 yield Button("Copy term  c", id="copy-term", compact=True)
-        with Vertical(classes="entry-section", id="asked-as"):
-            yield Label("Asked as 聞き方", classes="section-title")
+        elif section == "asked-as":
+            yield Label(SECTION_TITLES["asked-as"], classes="section-title")
             yield Static(id="asked-as-list")
-        with Vertical(classes="entry-section", id="sources"):
-            yield Label("Sources 出典", classes="section-title")
+        elif section == "sources":
+            yield Label(SECTION_TITLES["sources"], classes="section-title")
             yield Static(id="sources-list")
+        else:
+            raise ValueError(f"the entry view has no part for section {section!r}")
 
     async def on_mount(self) -> None:
         await self._fill()
@@ -205,26 +226,23 @@ class EntryView(VerticalScroll):
     async def _fill_parts(self) -> None:
         entry = self.entry
         self._part("#entry-empty", shown=entry is None)
-        for section in ("#entry-head", "#definition"):
-            self._part(section, shown=entry is not None)
+        for section in ENTRY_SECTIONS:
+            self._part(f"#{section}", shown=has_section(entry, section))
         relations = entry.relations() if entry is not None else {}
-        self._relations.display = any(relations.values())
         for name, group in self._groups.items():
             await group.show(relations.get(name, []))
-        error = entry.error if entry is not None else None
-        if self._part("#error", shown=error is not None).display and entry is not None:
+        if entry is not None and entry.error is not None:
             self._fill_error(entry)
         snippet = entry.snippet if entry is not None else None
-        self._part("#snippet", shown=snippet is not None)
         if snippet is not None:
             code = highlight(snippet.code.rstrip("\n"), language="python")
             self.query_one("#snippet-code", Static).update(code)
             self.query_one("#snippet-scroll", HorizontalScroll).scroll_home(animate=False)
         requests = entry.asked_as.all() if entry is not None else []
-        if self._part("#asked-as", shown=bool(requests)).display:
+        if requests:
             self.query_one("#asked-as-list", Static).update(asked_as_content(requests))
         sources = entry.sources if entry is not None else []
-        if self._part("#sources", shown=bool(sources)).display:
+        if sources:
             self.query_one("#sources-list", Static).update(sources_content(sources))
         if entry is None:
             return

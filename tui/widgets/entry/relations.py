@@ -144,7 +144,7 @@ class RelationGroup(Vertical):
     The entry view keeps one group per kind from entry to entry, and :meth:`show` puts the
     next entry's words on the widgets already there where it can: widgets that are removed
     die in reference cycles that only a slow full garbage collection frees (see
-    ``tui/idle_gc.py``), and the related words were most of what each link followed left.
+    ``tui/freezing_gc.py``), and the related words were most of what each link followed left.
     """
 
     def __init__(self, field_name: str, lookup: TermLookup) -> None:

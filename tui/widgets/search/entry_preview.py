@@ -12,7 +12,6 @@ opens it, as on the entry screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import ClassVar, Literal
 
 from textual import events
@@ -29,6 +28,12 @@ from tui.format import tidy_japanese
 from tui.messages import OpenEntry
 from tui.widgets.entry.entry_view import headword_ja, meta_content
 from tui.widgets.entry.relations import RELATION_TITLES, TermLookup, relation_lines
+from tui.widgets.entry.sections import (
+    ENTRY_SECTIONS,
+    ERROR_TITLES,
+    SECTION_TITLES,
+    has_section,
+)
 from tui.widgets.paragraph import wrapped_lines
 from tui.widgets.parts import PartStyles
 
@@ -40,7 +45,7 @@ class Block:
     """One paragraph of the preview.
 
     ``kind`` is ``text`` (``text`` wrapped to the width, styled as ``component``), ``meta``
-    (the entry's meta line) or ``code`` (the snippet, highlighted, one line per line of code).
+    (the entry's meta line) or ``code`` (``text`` is code: highlighted, one line per line).
     ``gap`` puts a blank line before it; ``ref`` is the entry a click on it opens; ``url``
     makes it a terminal hyperlink.
     """
@@ -56,41 +61,91 @@ class Block:
 
 
 def entry_blocks(entry: Entry, lookup: TermLookup) -> list[Block]:
-    """The paragraphs of ``entry``, top to bottom, as the entry screen shows them."""
-    blocks = [
-        Block("text", entry.term.en, "entry-text--headword", gap=True),
-        Block("text", headword_ja(entry), "entry-text--headword-ja"),
-        Block("meta", gap=True),
+    """The paragraphs of ``entry``, top to bottom, section by section as the entry screen
+    shows them (:data:`~tui.widgets.entry.sections.ENTRY_SECTIONS`)."""
+    blocks: list[Block] = []
+    for section in ENTRY_SECTIONS:
+        if has_section(entry, section):
+            blocks += section_blocks(entry, section, lookup)
+    return blocks
+
+
+def _title(text: str) -> Block:
+    return Block("text", text, "entry-text--title", gap=True)
+
+
+def _bilingual(en: str, ja: str) -> list[Block]:
+    return [
+        Block("text", en, "entry-text--definition"),
+        Block("text", tidy_japanese(ja), "entry-text--definition", gap=True),
     ]
-    if entry.aliases:
-        aliases = "also: " + ", ".join(entry.aliases)
-        blocks.append(Block("text", aliases, "entry-text--aliases", by_words=True))
-    blocks += [
-        Block("text", "Definition 定義", "entry-text--title", gap=True),
-        Block("text", entry.definition.en, "entry-text--definition"),
-        Block("text", tidy_japanese(entry.definition.ja), "entry-text--definition", gap=True),
-    ]
-    for name, items in entry.relations().items():
-        if not items:
-            continue
-        blocks.append(Block("text", RELATION_TITLES[name], "entry-text--title", gap=True))
-        for line in relation_lines(items, lookup):
-            text = f"→ {line.text}" if line.kind == "link" else line.text
-            component = f"entry-text--{'word' if line.kind == 'words' else line.kind}"
-            by_words = line.kind != "note"
-            block = Block("text", text, component, hanging=2, by_words=by_words, ref=line.ref)
-            blocks.append(block)
-    if entry.snippet is not None:
-        blocks.append(Block("text", "Example 例", "entry-text--title", gap=True))
-        blocks.append(Block("code", component="entry-text--code"))
-    if entry.sources:
-        blocks.append(Block("text", "Sources 出典", "entry-text--title", gap=True))
+
+
+def section_blocks(entry: Entry, section: str, lookup: TermLookup) -> list[Block]:
+    """The paragraphs of one section of ``entry``."""
+    if section == "entry-head":
+        blocks = [
+            Block("text", entry.term.en, "entry-text--headword", gap=True),
+            Block("text", headword_ja(entry), "entry-text--headword-ja"),
+            Block("meta", gap=True),
+        ]
+        if entry.aliases:
+            aliases = "also: " + ", ".join(entry.aliases)
+            blocks.append(Block("text", aliases, "entry-text--aliases", by_words=True))
+        return blocks
+    if section == "definition":
+        return [
+            _title(SECTION_TITLES["definition"]),
+            *_bilingual(entry.definition.en, entry.definition.ja),
+        ]
+    if section == "error":
+        error = entry.error
+        assert error is not None
+        lines = "\n".join([error.exception, *("  " + template for template in error.messages)])
+        blocks = [_title(ERROR_TITLES["error"]), Block("text", lines, "entry-text--definition")]
+        blocks += [_title(ERROR_TITLES["cause"]), *_bilingual(error.cause.en, error.cause.ja)]
+        blocks += [_title(ERROR_TITLES["fix"]), *_bilingual(error.fix.en, error.fix.ja)]
+        reproduce = entry.snippet.reproduce if entry.snippet is not None else None
+        if reproduce:
+            blocks += [
+                _title(ERROR_TITLES["reproduce"]),
+                Block("code", reproduce, "entry-text--code"),
+            ]
+        return blocks
+    if section == "relations":
+        blocks = []
+        for name, items in entry.relations().items():
+            if not items:
+                continue
+            blocks.append(_title(RELATION_TITLES[name]))
+            for line in relation_lines(items, lookup):
+                text = f"→ {line.text}" if line.kind == "link" else line.text
+                component = f"entry-text--{'word' if line.kind == 'words' else line.kind}"
+                by_words = line.kind != "note"
+                block = Block("text", text, component, hanging=2, by_words=by_words, ref=line.ref)
+                blocks.append(block)
+        return blocks
+    if section == "snippet":
+        assert entry.snippet is not None
+        return [
+            _title(SECTION_TITLES["snippet"]),
+            Block("code", entry.snippet.code, "entry-text--code"),
+        ]
+    if section == "asked-as":
+        requests = entry.asked_as.all()
+        return [
+            _title(SECTION_TITLES["asked-as"]),
+            *(Block("text", f"“{request}”", "entry-text--note", hanging=1) for request in requests),
+        ]
+    if section == "sources":
+        blocks = [_title(SECTION_TITLES["sources"])]
         for source in entry.sources:
             text = f"· {source.title}"
             blocks.append(
                 Block("text", text, "entry-text--source", hanging=2, by_words=True, url=source.url)
             )
-    return blocks
+        return blocks
+    raise ValueError(f"the preview has no part for section {section!r}")
 
 
 class EntryText(Widget):
@@ -120,6 +175,7 @@ class EntryText(Widget):
         self._blocks: list[Block] = [Block("text", EMPTY, "entry-text--aliases", gap=True)]
         self._lines: tuple[int, int, list[Content], list[str | None]] | None = None
         self._parts = PartStyles(self, self.COMPONENT_CLASSES)
+        self._highlighted: dict[str, list[Content]] = {}
 
     @property
     def entry(self) -> Entry | None:
@@ -129,7 +185,7 @@ class EntryText(Widget):
     def show(self, entry: Entry | None) -> None:
         """Show ``entry`` (``None``: say that nothing is selected)."""
         self._entry = entry
-        self.__dict__.pop("_code_lines", None)
+        self._highlighted.clear()
         if entry is None:
             self._blocks = [Block("text", EMPTY, "entry-text--aliases", gap=True)]
         else:
@@ -137,14 +193,14 @@ class EntryText(Widget):
         self._lines = None
         self.refresh(layout=True)
 
-    @cached_property
-    def _code_lines(self) -> list[Content]:
-        """The snippet, highlighted once per entry (its colours are theme variables, looked
-        up when drawn, so a theme switch needs no new highlighting)."""
-        if self._entry is None or self._entry.snippet is None:
-            return []
-        code = self._entry.snippet.code.rstrip("\n")
-        return highlight(code, language="python").split("\n", allow_blank=True)
+    def _code_lines(self, code: str) -> list[Content]:
+        """``code`` highlighted, once per entry (its colours are theme variables, looked up
+        when drawn, so a theme switch needs no new highlighting)."""
+        lines = self._highlighted.get(code)
+        if lines is None:
+            highlighted = highlight(code.rstrip("\n"), language="python")
+            lines = self._highlighted[code] = highlighted.split("\n", allow_blank=True)
+        return lines
 
     def _block_lines(self, block: Block, width: int) -> list[Content]:
         if block.kind == "meta" and self._entry is not None:
@@ -157,7 +213,7 @@ class EntryText(Widget):
                 Content.assemble(pad, line.truncate(width - 2, ellipsis=True), pad)
                 .pad_right(max(width - 2 - line.cell_length, 0))
                 .stylize_before(style)
-                for line in self._code_lines
+                for line in self._code_lines(block.text)
             ]
         if block.url:
             style = style + Style(link=block.url)

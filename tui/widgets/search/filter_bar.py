@@ -8,6 +8,7 @@ from textual.widgets import Select, Static
 
 from glossary.i18n import _
 from glossary.schema import Kind
+from tui.semantic import SemanticState
 
 ANY = "any"
 """The filter value that lets everything through (``Select`` needs a real value)."""
@@ -57,9 +58,9 @@ class FilterBar(Horizontal):
         """The result count and time of the last search."""
         self.query_one("#search-status", Static).update(text)
 
-    def set_semantic_state(self, state: str, text: str, detail: str = "") -> None:
-        """``loading``, ``ready``, ``off`` or ``failed``; the class picks the style, and the
-        detail (the stage being loaded, or the error) shows on hover."""
+    def set_semantic_state(self, state: SemanticState, text: str, detail: str = "") -> None:
+        """Show ``text`` for ``state``; the state's class picks the style, and the detail (the
+        stage being loaded, or the error) shows on hover."""
         label = self.query_one("#semantic-status", Static)
         label.update(text)
         label.tooltip = detail or None

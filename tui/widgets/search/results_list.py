@@ -202,6 +202,9 @@ class ResultsList(OptionList):
     def render_lines(self, crop: Region) -> list[Strip]:
         """Draw the rows; after a part's style changed, the rows drawn before are stale."""
         if self._parts.refresh():
-            # Textual keys the rows it drew by each row's own style, not by its parts'.
-            self._option_render_cache.clear()
+            # Textual keys the rows it drew by each row's own style, not by its parts'. Its
+            # cache is private: without it (another Textual), there is nothing to forget.
+            drawn = getattr(self, "_option_render_cache", None)
+            if drawn is not None:
+                drawn.clear()
         return super().render_lines(crop)

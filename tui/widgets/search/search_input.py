@@ -44,7 +44,10 @@ class SearchInput(Input):
         """
         x, y, _width, _height = self.content_region
         scroll_x, _ = self.scroll_offset
-        return Offset(x + self._position_to_cell(self.cursor_position) - scroll_x, y)
+        to_cell = getattr(self, "_position_to_cell", None)  # private in Textual 8.2
+        if to_cell is None:
+            return super().cursor_screen_offset
+        return Offset(x + to_cell(self.cursor_position) - scroll_x, y)
 
     def sync_terminal_cursor(self) -> None:
         """Put the terminal cursor on the caret, if this box has the focus."""

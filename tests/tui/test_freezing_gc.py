@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui.idle_gc import NO_AUTOMATIC_FULL_PASS, QuietCollector
+from tui.freezing_gc import NO_AUTOMATIC_FULL_PASS, FreezingCollector
 
 
 class Cycle:
@@ -18,8 +18,8 @@ class Cycle:
 
 
 @pytest.fixture
-def collector() -> Iterator[QuietCollector]:
-    collector = QuietCollector(due_after=1, deep_quiet_s=600.0, quiet_s=60.0)
+def collector() -> Iterator[FreezingCollector]:
+    collector = FreezingCollector(due_after=1, deep_quiet_s=600.0, quiet_s=60.0)
     gc.collect()
     collector.start()
     yield collector
@@ -42,7 +42,7 @@ def make_a_full_pass_due() -> None:
 
 def test_start_turns_automatic_full_passes_off_and_stop_restores_them() -> None:
     before = gc.get_threshold()
-    collector = QuietCollector()
+    collector = FreezingCollector()
     collector.start()
     assert gc.get_threshold()[2] == NO_AUTOMATIC_FULL_PASS
     collector.stop()
@@ -50,7 +50,7 @@ def test_start_turns_automatic_full_passes_off_and_stop_restores_them() -> None:
 
 
 def test_a_due_pass_runs_while_the_user_types_and_frees_cycles(
-    collector: QuietCollector,
+    collector: FreezingCollector,
 ) -> None:
     cycles = [Cycle() for _ in range(100)]
     make_a_full_pass_due()  # the cycles move to the oldest generation
@@ -61,13 +61,13 @@ def test_a_due_pass_runs_while_the_user_types_and_frees_cycles(
     assert live_cycles() == 0
 
 
-def test_nothing_runs_when_no_pass_is_due(collector: QuietCollector) -> None:
+def test_nothing_runs_when_no_pass_is_due(collector: FreezingCollector) -> None:
     gc.collect()
     collector.tick()
     assert collector.passes == 0
 
 
-def test_a_survivor_pass_freezes_what_it_kept(collector: QuietCollector) -> None:
+def test_a_survivor_pass_freezes_what_it_kept(collector: FreezingCollector) -> None:
     kept = [Cycle() for _ in range(100)]
     make_a_full_pass_due()
     collector.tick()
@@ -76,7 +76,7 @@ def test_a_survivor_pass_freezes_what_it_kept(collector: QuietCollector) -> None
     assert gc.get_freeze_count() >= len(kept)
 
 
-def test_a_deep_pass_frees_cycles_that_died_frozen(collector: QuietCollector) -> None:
+def test_a_deep_pass_frees_cycles_that_died_frozen(collector: FreezingCollector) -> None:
     cycles = [Cycle() for _ in range(100)]
     make_a_full_pass_due()
     collector.tick()  # survivor pass: the cycles are frozen while alive
@@ -84,13 +84,15 @@ def test_a_deep_pass_frees_cycles_that_died_frozen(collector: QuietCollector) ->
     gc.collect()
     assert live_cycles() == 100  # a survivor pass cannot free them
     collector.deep_quiet_s = 0.0
+    freed = collector.freed
     collector.tick()
     assert collector.deep_passes == 1
     assert collector.frozen_passes == 0
     assert live_cycles() == 0
+    assert collector.freed >= freed + 100  # each cycle is one object and its __dict__
 
 
-def test_a_deep_pass_waits_for_a_long_pause(collector: QuietCollector) -> None:
+def test_a_deep_pass_waits_for_a_long_pause(collector: FreezingCollector) -> None:
     make_a_full_pass_due()
     collector.tick()
     collector.activity()
@@ -101,7 +103,7 @@ def test_a_deep_pass_waits_for_a_long_pause(collector: QuietCollector) -> None:
     assert collector.deep_passes == 1
 
 
-def test_a_deep_pass_runs_when_the_terminal_loses_focus(collector: QuietCollector) -> None:
+def test_a_deep_pass_runs_when_the_terminal_loses_focus(collector: FreezingCollector) -> None:
     make_a_full_pass_due()
     collector.tick()
     collector.activity()
@@ -111,7 +113,7 @@ def test_a_deep_pass_runs_when_the_terminal_loses_focus(collector: QuietCollecto
 
 
 def test_a_deep_pass_takes_a_short_pause_once_much_was_frozen(
-    collector: QuietCollector,
+    collector: FreezingCollector,
 ) -> None:
     collector.deep_after_objects = 1000
     make_a_full_pass_due()
@@ -129,7 +131,7 @@ def test_a_deep_pass_takes_a_short_pause_once_much_was_frozen(
     assert collector.frozen_since_deep == 0
 
 
-def test_what_the_app_loads_for_good_is_no_growth(collector: QuietCollector) -> None:
+def test_what_the_app_loads_for_good_is_no_growth(collector: FreezingCollector) -> None:
     make_a_full_pass_due()
     collector.tick()  # the first survivor pass sets the baseline
     grown = collector.frozen_since_deep
@@ -140,14 +142,14 @@ def test_what_the_app_loads_for_good_is_no_growth(collector: QuietCollector) -> 
     assert collector.frozen_since_deep == grown
 
 
-def test_no_deep_pass_when_nothing_was_frozen_since_the_last(collector: QuietCollector) -> None:
+def test_no_deep_pass_when_nothing_was_frozen_since_the_last(collector: FreezingCollector) -> None:
     collector.deep_quiet_s = 0.0
     collector.away()
     collector.tick()
     assert collector.deep_passes == 0
 
 
-def test_passes_wait_while_the_app_loads_what_it_keeps(collector: QuietCollector) -> None:
+def test_passes_wait_while_the_app_loads_what_it_keeps(collector: FreezingCollector) -> None:
     collector.begin_load()
     loaded = [Cycle() for _ in range(1000)]
     make_a_full_pass_due()
@@ -162,7 +164,7 @@ def test_passes_wait_while_the_app_loads_what_it_keeps(collector: QuietCollector
     assert collector.passes == 1
 
 
-def test_a_failed_load_freezes_nothing(collector: QuietCollector) -> None:
+def test_a_failed_load_freezes_nothing(collector: FreezingCollector) -> None:
     collector.begin_load()
     frozen = gc.get_freeze_count()
     collector.end_load(keep=False)
@@ -170,9 +172,32 @@ def test_a_failed_load_freezes_nothing(collector: QuietCollector) -> None:
     assert not collector.loading
 
 
-def test_a_load_holds_the_passes_back_for_a_limited_time(collector: QuietCollector) -> None:
+def test_a_load_holds_the_passes_back_for_a_limited_time(collector: FreezingCollector) -> None:
     collector.max_hold_s = 0.0
     collector.begin_load()  # and never ends (a worker that died)
     make_a_full_pass_due()
     collector.tick()
     assert collector.passes == 1
+
+
+def test_a_block_that_keeps_what_it_loads_holds_the_passes_and_freezes_it(
+    collector: FreezingCollector,
+) -> None:
+    with collector.keeping():
+        loaded = [Cycle() for _ in range(1000)]
+        make_a_full_pass_due()
+        collector.tick()
+        assert collector.loading and collector.passes == 0
+        frozen = gc.get_freeze_count()
+    assert gc.get_freeze_count() >= frozen + len(loaded)
+    assert not collector.loading
+
+
+def test_a_block_that_fails_freezes_nothing_and_lets_the_passes_go_on(
+    collector: FreezingCollector,
+) -> None:
+    frozen = gc.get_freeze_count()
+    with pytest.raises(ValueError), collector.keeping():
+        raise ValueError("the load failed")
+    assert gc.get_freeze_count() == frozen
+    assert not collector.loading

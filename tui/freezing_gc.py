@@ -1,4 +1,4 @@
-"""Garbage collection that stays out of the way of keystrokes.
+"""Full garbage collections that freeze what survives, run by the app between keystrokes.
 
 CPython's cyclic collector runs a full pass (its oldest generation) whenever enough objects
 have survived the younger passes, and a full pass visits every tracked object that is not
@@ -8,7 +8,7 @@ with the glossary and the model that makes about 280,000: a full pass then holds
 0.2–0.3 s on a small machine, at whatever moment. The key being handled waits, and so do
 the worker threads.
 
-:class:`QuietCollector` turns CPython's automatic full passes off and runs two kinds of its
+:class:`FreezingCollector` turns CPython's automatic full passes off and runs two kinds of its
 own from a timer on the UI thread:
 
 * **Survivor passes**, as often as CPython would run a full pass (``due_after`` passes of
@@ -32,7 +32,8 @@ own from a timer on the UI thread:
 While the app loads something it will keep (the entries, the model, rebuilt indexes: up to
 a few hundred thousand objects, built in a worker thread), both kinds wait, for at most
 ``max_hold_s``: a pass then would visit everything loaded so far only to keep it, 0.1 s or
-more each time. The load ends with :meth:`QuietCollector.end_load`, which freezes it.
+more each time. The worker wraps its load in :meth:`FreezingCollector.keeping`, which
+freezes it at the end (or, if the load failed, only lets the passes go on).
 
 The young generations are left to CPython: their passes take a millisecond or two, and
 collect most of the short-lived cycles.
@@ -47,13 +48,16 @@ counting), so the memory bound errs on the side of collecting sooner.
 from __future__ import annotations
 
 import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from time import monotonic
 
 NO_AUTOMATIC_FULL_PASS = 1_000_000
 """Oldest-generation threshold that CPython never reaches while the collector below runs."""
 
 
-class QuietCollector:
+class FreezingCollector:
     """Owns the full collections between :meth:`start` and :meth:`stop`.
 
     Call :meth:`activity` on user input, :meth:`away` when the terminal loses focus, and
@@ -84,6 +88,7 @@ class QuietCollector:
         self.quiet_s = quiet_s
         self.max_hold_s = max_hold_s
         self._loads = 0
+        self._loads_lock = threading.Lock()
         self._load_started = 0.0
         self._frozen_since_deep = 0
         self._saved_threshold: tuple[int, int, int] | None = None
@@ -95,6 +100,9 @@ class QuietCollector:
         """Deep passes run so far."""
         self.frozen_passes = 0
         """Survivor passes since the last deep pass: how many freezes a deep pass would undo."""
+        self.freed = 0
+        """Objects in dead reference cycles that the passes (both kinds) freed so far: the
+        garbage that costs the UI time (``bench/bench_tui.py`` reports it)."""
 
     @property
     def frozen_since_deep(self) -> int:
@@ -149,16 +157,33 @@ class QuietCollector:
         """Whether a load holds the passes back now."""
         return bool(self._loads) and monotonic() - self._load_started < self.max_hold_s
 
+    @contextmanager
+    def keeping(self) -> Iterator[None]:
+        """Hold the passes back while the block loads something the app keeps for good, and
+        freeze it when the block ends; if it raises, nothing is frozen.
+
+        The app's workers run their loads inside it (any thread: the count is locked).
+        """
+        self.begin_load()
+        try:
+            yield
+        except BaseException:
+            self.end_load(keep=False)
+            raise
+        self.end_load()
+
     def begin_load(self) -> None:
         """The app starts loading, in a worker, something it will keep for good."""
-        if not self._loads:
-            self._load_started = monotonic()
-        self._loads += 1
+        with self._loads_lock:
+            if not self._loads:
+                self._load_started = monotonic()
+            self._loads += 1
 
     def end_load(self, *, keep: bool = True) -> None:
         """A load begun with :meth:`begin_load` ended; with ``keep`` (it succeeded) what it
         loaded is frozen (see :meth:`freeze_long_lived`)."""
-        self._loads = max(0, self._loads - 1)
+        with self._loads_lock:
+            self._loads = max(0, self._loads - 1)
         if keep:
             self.freeze_long_lived()
 
@@ -170,7 +195,7 @@ class QuietCollector:
 
     def _survivor_pass(self) -> None:
         """Collect what is not frozen, then freeze what survived."""
-        gc.collect()
+        self.freed += gc.collect()
         # After a full pass every object not frozen is in the oldest generation; listing
         # them costs what the pass did, not what the whole frozen set would. The first
         # pass freezes what the app built at start-up, which stays: it is no growth.
@@ -183,7 +208,7 @@ class QuietCollector:
     def _deep_pass(self) -> None:
         """Collect everything, frozen cycles included; freeze the survivors again."""
         gc.unfreeze()
-        gc.collect()
+        self.freed += gc.collect()
         gc.freeze()
         self._frozen_since_deep = 0
         self._away = False
