@@ -125,7 +125,7 @@ def test_odd_queries_exit_0(search_home: Path, query: str) -> None:
 def test_no_results_is_not_an_error(search_home: Path) -> None:
     result = run_torchgloss("search", "qqqzzzxxj", "--mode", "lexical", "--json")
     assert result.returncode == 0
-    assert json.loads(result.stdout) == {"query": "qqqzzzxxj", "results": []}
+    assert json.loads(result.stdout) == {"query": "qqqzzzxxj", "confident": False, "results": []}
 
 
 # ---------------------------------------------------------------------------------- eval
