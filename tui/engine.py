@@ -94,12 +94,30 @@ def warm_up(engine: GlossaryEngine) -> None:
         engine.search(query, limit=1, mode=Mode.LEXICAL)
 
 
-def snippet_is_trusted(glossary: Glossary | None, entry_id: str) -> bool:
-    """Whether the entry's snippet may run without asking: only bundled entries may.
+def snippet_digest(code: str) -> str:
+    """A name for one exact program text: what the user confirmed is kept as this."""
+    import hashlib
 
-    The glossary's ``origins`` say where each entry came from. When that cannot be told, the
-    answer is no: asking once too often is better than running a stranger's code unasked.
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def snippet_is_trusted(glossary: Glossary | None, entry: Entry) -> bool:
+    """Whether ``entry``'s snippet may run without asking: only a bundled entry's code may.
+
+    Decided for the code itself, not for the id: the entry on screen may be from a glossary
+    that has been reloaded since (a user's override of a bundled id, removed meanwhile), so
+    its code must be, to the letter, what the current glossary's bundled entry holds. When
+    that cannot be told, the answer is no: asking once too often is better than running a
+    stranger's code unasked.
     """
-    if glossary is None or entry_id not in glossary.origins:
+    if glossary is None or entry.snippet is None:
         return False
-    return glossary.origins[entry_id].trusted
+    origin = glossary.origins.get(entry.id)
+    current = glossary.by_id.get(entry.id)
+    return (
+        origin is not None
+        and origin.trusted
+        and current is not None
+        and current.snippet is not None
+        and current.snippet.code == entry.snippet.code
+    )
