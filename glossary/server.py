@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from glossary.datafiles import data_fingerprint
 from glossary.errors import GlossaryError
-from glossary.paths import runtime_dir
+from glossary.paths import make_private_dirs, runtime_dir
 from glossary.search.types import Mode
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def _prepare_socket_dir(path: Path) -> None:
     parent = path.parent
     try:
         if not parent.is_dir():
-            parent.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(parent.parent)
             try:
                 os.mkdir(parent, 0o700)
             except FileExistsError:
