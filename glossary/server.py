@@ -137,8 +137,18 @@ def parse_request(line: bytes) -> dict[str, Any]:
     except ValueError as exc:
         raise BadRequest(f"the request is not JSON ({exc})") from None
     if not isinstance(request, dict):
-        raise BadRequest(f"a request is a JSON object, not {type(request).__name__}")
+        raise BadRequest(f"a request is a JSON object, not {_json_type(request)}")
     return request
+
+
+def _json_type(value: object) -> str:
+    """What a parsed JSON value was, in JSON's words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    names = {list: "an array", str: "a string", int: "a number", float: "a number"}
+    return names.get(type(value), type(value).__name__)
 
 
 def search_options(request: dict[str, Any]) -> dict[str, Any]:
