@@ -1,4 +1,9 @@
-"""Write files and folders so that a crash leaves either the old version or the new, never half."""
+"""Write files and folders so that a crash leaves either the old version or the new, never half.
+
+Missing parent folders are created owner-only (:func:`glossary.paths.make_private_dirs`). A
+crash (``kill -9``) can still leave a temporary sibling behind: ``.NAME.*.partial`` folders and
+``.NAME.old-PID`` folders are named so that :mod:`glossary.leftovers` can find and remove them.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,12 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from glossary.paths import make_private_dirs
+
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step (temp file in the same folder, fsync, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -37,7 +44,7 @@ def atomic_directory(final: Path) -> Iterator[Path]:
 
     On any exception the temporary folder is removed and ``final`` is left as it was.
     """
-    final.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(final.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent))
     try:
         yield tmp

@@ -22,6 +22,31 @@ def bundled_data_dir() -> Path:
     return here.parent / "data"
 
 
+def make_private_dirs(path: Path) -> None:
+    """Create ``path`` and any missing parents owner-only (0700); leave existing ones alone.
+
+    What torchgloss writes (indexes, the query cache, which is the user's search history,
+    models) lives in folders only their owner can enter. A folder that is already there keeps
+    its mode: it may not be ours to change (a shared ``/tmp``).
+
+    Raises:
+        OSError: a folder cannot be created (or a file is in the way).
+    """
+    missing: list[Path] = []
+    current = path
+    while not current.is_dir():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)  # the umask can only take bits away: 0700 at most
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+
+
 def home_dir() -> Path:
     """Root of everything torchgloss writes; created on demand."""
     env = os.environ.get("TORCHGLOSS_HOME")

@@ -7,14 +7,16 @@ the GIL stops the UI thread as surely as work on the UI thread itself. A child p
 GIL of its own. It reports on its stdout, one JSON object per line; the app then opens the
 rebuilt indexes (a read, and no torch: queries are embedded without it).
 
-The child is ``python -m tui.rebuild``; this module must not import Textual.
+The child is this module's :func:`main`, started as ``python -I -c …``: isolated mode, so
+neither the current folder nor ``PYTHON*`` variables can put a module of their own (an
+``argparse.py`` in the working folder) ahead of ours; the only path added is the folder this
+package was imported from. This module must not import Textual.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -26,6 +28,8 @@ from glossary.errors import GlossaryError, IndexError_
 
 if TYPE_CHECKING:
     from glossary.progress import ProgressCallback
+
+_CHILD = "import sys; sys.path.insert(0, sys.argv.pop(1)); from tui.rebuild import main; main()"
 
 
 def rebuild_in_child(
@@ -45,14 +49,12 @@ def rebuild_in_child(
         GlossaryError: what the child's rebuild raised (same title and message), or an
             :class:`~glossary.errors.IndexError_` if the child died without a word.
     """
-    command = [sys.executable, "-m", "tui.rebuild"]
+    package_root = str(Path(__file__).resolve().parent.parent)
+    command = [sys.executable, "-I", "-c", _CHILD, package_root]
     command += [arg for folder in extra_folders for arg in ("--data", str(folder))]
     command += ["--model", model] if model else []
     command += ["--device", device] if device else []
     command += [] if semantic else ["--no-semantic"]
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     with tempfile.TemporaryFile("w+") as errors:
         with subprocess.Popen(
             command,
@@ -60,7 +62,6 @@ def rebuild_in_child(
             stdout=subprocess.PIPE,
             stderr=errors,
             text=True,
-            env=env,
         ) as child:
             assert child.stdout is not None
             for line in child.stdout:

@@ -46,14 +46,14 @@ def serve(
         is_server_alive,
         prepare_socket_path,
     )
-    from glossary.server_client import request
+    from glossary.server_client import request, untrusted_reason
 
     path = socket_path or default_socket_path()
     out = console(stderr=True)
     if status or stop:
         alive = is_server_alive(path)
         if stop and alive:
-            request(path, {"op": "shutdown"})
+            request(path, {"op": "shutdown"}, private_folder=False)
             out.print(f"Stopped the server on {path}.")
         else:
             out.print(f"A server is {'running' if alive else 'not running'} on {path}.")
@@ -73,6 +73,9 @@ def serve(
     )
     signal.signal(signal.SIGTERM, _raise_interrupt)
     out.print(f"Serving on {path} (Ctrl-C to stop).")
+    reason = untrusted_reason(path)
+    if reason is not None:
+        out.print(f"Note: `torchgloss search` will not use this socket: {reason}.")
     try:
         server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:

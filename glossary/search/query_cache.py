@@ -4,15 +4,22 @@ One SQLite file in the index folder, keyed by model signature and query text. SQ
 locking between processes; the cache is an optimization only, so every failure (a damaged
 file, a busy lock, a read-only folder) reads as a miss and is never raised. A damaged file is
 replaced by an empty one.
+
+The queries are the user's search history: the file is created owner-only (0600, in a folder
+made 0700), and a cache file of ours found with wider permissions is narrowed before use.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import stat
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from glossary.paths import make_private_dirs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,10 +47,27 @@ class QueryCache:
         self.model_key = model_key
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            make_private_dirs(self.path.parent)
+            self._make_private_file()
+        except OSError as exc:
+            raise sqlite3.OperationalError(f"cannot prepare {self.path}: {exc}") from exc
         connection = sqlite3.connect(self.path, timeout=2.0)
         connection.execute(_SCHEMA)
         return connection
+
+    def _make_private_file(self) -> None:
+        """Create the file 0600 before SQLite does (its journals take the file's mode), or
+        narrow an existing file of ours to 0600."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(f"{self.path} is not a regular file")
+            if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.getuid():
+                os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
 
     def _reset_if_damaged(self, exc: sqlite3.Error) -> None:
         if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):

@@ -14,13 +14,38 @@ from glossary.snippets.errors import NoSnippetError, UntrustedSnippetError
 
 if TYPE_CHECKING:
     from glossary.loader import Glossary
-    from glossary.schema import Snippet
+    from glossary.schema import Entry, Snippet
 
 
 def is_trusted(glossary: Glossary, entry_id: str) -> bool:
     """True when the entry comes from the bundled glossary (its origin is trusted)."""
     origin = glossary.origins.get(entry_id)
     return origin is not None and origin.trusted
+
+
+def is_trusted_code(glossary: Glossary | None, entry: Entry) -> bool:
+    """Whether ``entry``'s snippet may run without asking: only a bundled entry's code may.
+
+    Decided for the code itself, not for the id: an entry still on screen may come from a
+    glossary that has been reloaded since (a user's override of a bundled id, removed
+    meanwhile), so its code must be, to the letter, what the current glossary's bundled entry
+    holds. When that cannot be told, the answer is no.
+    """
+    if glossary is None or entry.snippet is None or not is_trusted(glossary, entry.id):
+        return False
+    current = glossary.by_id.get(entry.id)
+    return (
+        current is not None
+        and current.snippet is not None
+        and current.snippet.code == entry.snippet.code
+    )
+
+
+def code_digest(code: str) -> str:
+    """A name for one exact program text: what a user confirmed is remembered as this."""
+    import hashlib
+
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
 
 
 def untrusted_message(glossary: Glossary, entry_id: str) -> str:

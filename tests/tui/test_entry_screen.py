@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
-from tui_helpers import LexicalEngine, make_app, type_query, wait_for
+from tui_helpers import BUNDLED, LexicalEngine, make_app, type_query, wait_for
 
+from glossary.loader import Glossary, collect
 from tui.app import GlossaryApp
 from tui.messages import OpenEntry
 from tui.screens.dialogs import ConfirmRunScreen, ErrorDialog
@@ -321,3 +324,78 @@ async def test_the_view_keeps_its_widgets_from_entry_to_entry(
         await pilot.press("escape")  # back to autograd, its example shown again
         await wait_for(pilot, lambda: shown_headword(app) == "autograd")
         assert screen.query_one("#snippet").display
+
+
+class ReloadingEngine(LexicalEngine):
+    """The fixture engine over the bundled fixture data and a user folder it re-reads on a
+    rebuild, as the real engine re-reads the glossary files."""
+
+    def __init__(self, user: Path) -> None:
+        super().__init__()
+        self.user = user
+        self.rebuild_indexes()
+
+    def rebuild_indexes(
+        self, progress: Callable[[str, int, int], None] | None = None, semantic: bool = True
+    ) -> None:
+        entries, origins, problems = collect([BUNDLED, self.user], trusted=[BUNDLED])
+        assert not problems, problems
+        self.glossary = Glossary(entries=entries, origins=origins, folders=[BUNDLED, self.user])
+
+
+OVERRIDE = """\
+entries:
+  - id: torch.cat
+    kind: api
+    api: torch.cat
+    term: {{en: torch.cat, ja: テンソルの連結, reading: てんそるのれんけつ}}
+    definition:
+      en: A user's own torch.cat entry.
+      ja: ユーザーの torch.cat。
+    snippet:
+      code: |
+        open({marker!r}, "w").write("user code ran")
+        print("user code ran")
+"""
+
+
+async def test_trust_is_decided_for_the_code_that_runs(tmp_path: Path) -> None:
+    """Issue 22, point 6: a user's override of a bundled id is on screen; the override is
+    removed and the indexes rebuilt; ``r`` on the still-open entry asks again (its code is
+    the user's, whatever the new glossary says of the id) and runs nothing unasked."""
+    user = tmp_path / "user"
+    user.mkdir()
+    marker = tmp_path / "ran"
+    (user / "mine.yaml").write_text(OVERRIDE.format(marker=str(marker)), encoding="utf-8")
+    engine = ReloadingEngine(user)
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "torch.cat")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is screen)
+
+        (user / "mine.yaml").write_text("entries: []\n", encoding="utf-8")
+        rebuilt = app.indexes_rebuilt
+        app.action_rebuild_indexes()
+        await wait_for(pilot, lambda: app.indexes_rebuilt > rebuilt)
+        assert app.glossary is not None and app.glossary.origins["torch.cat"].trusted
+
+        await pilot.press("r")  # the old entry, with the user's code, is still on show
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        assert "user code ran" in app.screen.code
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await pilot.pause(0.5)
+        assert not marker.exists()
+        assert not screen.run_panel.running
+
+        # Confirmed once, that exact code runs without asking again; bundled code never asks.
+        await run_confirmed(app, pilot)
+        await wait_for(pilot, lambda: marker.exists(), timeout=30)
+        await wait_for(pilot, lambda: not screen.run_panel.running, timeout=30)
+        marker.unlink()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: marker.exists(), timeout=30)
+        assert not isinstance(app.screen, ConfirmRunScreen)

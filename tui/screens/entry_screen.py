@@ -13,6 +13,7 @@ output panel again.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -22,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header
 
 from glossary.i18n import _
-from glossary.snippets.trust import is_trusted
+from glossary.snippets.trust import code_digest, is_trusted_code
 from tui.screens.dialogs import ConfirmRunScreen
 from tui.widgets.entry.entry_view import EntryView
 from tui.widgets.entry.run_panel import RunPanel
@@ -54,6 +55,8 @@ class EntryScreen(Screen[None]):
         self._entry: Entry | None = None
         self.history: list[tuple[Entry, float]] = []
         """Entries left by following a link, with their scroll positions, oldest first."""
+        self.confirmed: set[str] = set()
+        """Digests (:func:`~glossary.snippets.trust.code_digest`) of code the user let run."""
 
     @property
     def entry(self) -> Entry:
@@ -170,25 +173,29 @@ class EntryScreen(Screen[None]):
             self.gloss_app.show_search()
 
     def action_run(self) -> None:
-        """Run the snippet; one from a user folder asks first."""
-        snippet = self.entry.snippet
+        """Run the snippet; code from a user folder asks first (once for each exact text)."""
+        entry = self.entry
+        snippet = entry.snippet
         if snippet is None or self.run_panel.running:
             return
+        digest = code_digest(snippet.code)
         glossary = self.gloss_app.glossary
-        # Only bundled entries run unasked; before the entries (and their origins) have
-        # loaded, nothing does.
-        if glossary is not None and is_trusted(glossary, self.entry.id):
-            self._start_run(True)
+        if digest in self.confirmed or is_trusted_code(glossary, entry):
+            self.run_panel.start(entry)
             return
-        origin = glossary.origins.get(self.entry.id) if glossary is not None else None
+        origin = glossary.origins.get(entry.id) if glossary is not None else None
         self.app.push_screen(
-            ConfirmRunScreen(self.entry.id, origin.path if origin else None, snippet.code),
-            callback=self._start_run,
+            ConfirmRunScreen(entry.id, origin.path if origin else None, snippet.code),
+            callback=partial(self._start_confirmed, entry, digest),
         )
 
-    def _start_run(self, confirmed: bool | None) -> None:
-        if confirmed:
-            self.run_panel.start(self.entry)
+    def _start_confirmed(self, entry: Entry, digest: str, confirmed: bool | None) -> None:
+        """Run what the dialog showed, and only that: ``entry`` is the one it was asked for."""
+        if not confirmed:
+            return
+        self.confirmed.add(digest)
+        if self._entry is entry:
+            self.run_panel.start(entry)
 
     def action_cancel_run(self) -> None:
         """Stop the running snippet."""
