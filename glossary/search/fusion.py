@@ -45,6 +45,9 @@ class FusionWeights:
     tier_mix: float = 0.025
     #: Dense vectors of a lone identifier or kana word say little: scale semantic by this.
     name_shaped_semantic: float = 0.5
+    #: Nor do the words of one: ``torch.optim.lr_sch`` is a name being typed, and the prose
+    #: that happens to contain its fragment ``sch`` says less than the names it begins.
+    name_shaped_text: float = 0.1
     background_rank: int = 20
     #: The least gap between the best similarity and the background that counts as the full
     #: semantic score: when every entry is about as close as the best, meaning decides little.
@@ -102,6 +105,7 @@ def fuse(
     best_bm25 = max((c.bm25 for c in lexical), default=0.0)
     floor, span = _semantic_scale(dense, w.background_rank, w.min_semantic_span)
     semantic_weight = w.semantic * (w.name_shaped_semantic if name_shaped else 1.0)
+    text_weight = w.text * (w.name_shaped_text if name_shaped else 1.0)
     semantic_of: dict[str, tuple[float, DenseHit]] = {}
     if use_dense:
         for hit in dense:
@@ -111,7 +115,7 @@ def fuse(
         entry_id = entry_ids[candidate.entry]
         text = candidate.coverage * candidate.bm25 / best_bm25 if best_bm25 > 0 else 0.0
         semantic = semantic_of.get(entry_id, (0.0, None))[0]
-        support = w.text * text + semantic_weight * semantic
+        support = text_weight * text + semantic_weight * semantic
         if candidate.strength >= DECISIVE:
             score = w.tier + w.name * candidate.strength + w.tier_mix * support
         else:

@@ -354,7 +354,6 @@ entries:
       ja: ユーザーの torch.cat。
     snippet:
       code: |
-        open({marker!r}, "w").write("user code ran")
         print("user code ran")
 """
 
@@ -365,8 +364,7 @@ async def test_trust_is_decided_for_the_code_that_runs(tmp_path: Path) -> None:
     the user's, whatever the new glossary says of the id) and runs nothing unasked."""
     user = tmp_path / "user"
     user.mkdir()
-    marker = tmp_path / "ran"
-    (user / "mine.yaml").write_text(OVERRIDE.format(marker=str(marker)), encoding="utf-8")
+    (user / "mine.yaml").write_text(OVERRIDE.format(), encoding="utf-8")
     engine = ReloadingEngine(user)
     app = make_app(engine)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -388,14 +386,14 @@ async def test_trust_is_decided_for_the_code_that_runs(tmp_path: Path) -> None:
         await pilot.press("n")
         await wait_for(pilot, lambda: app.screen is screen)
         await pilot.pause(0.5)
-        assert not marker.exists()
+        assert "user code ran" not in screen.run_panel.output
         assert not screen.run_panel.running
 
         # Confirmed once, that exact code runs without asking again; bundled code never asks.
         await run_confirmed(app, pilot)
-        await wait_for(pilot, lambda: marker.exists(), timeout=30)
+        await wait_for(pilot, lambda: "user code ran" in screen.run_panel.output, timeout=30)
         await wait_for(pilot, lambda: not screen.run_panel.running, timeout=30)
-        marker.unlink()
+        screen.run_panel.log_widget.clear()
         await pilot.press("r")
-        await wait_for(pilot, lambda: marker.exists(), timeout=30)
+        await wait_for(pilot, lambda: "user code ran" in screen.run_panel.output, timeout=30)
         assert not isinstance(app.screen, ConfirmRunScreen)

@@ -93,7 +93,7 @@ def test_user_snippets_are_skipped_unless_confirmed(user_glossary: MakeGlossary)
     glossary = user_glossary({"my.good": ("torch.add", 'code: "print(1)"')})
     (check,) = check_all(glossary, ids=["my.good"], warm=False)
     assert check.status == "skipped" and check.result is None
-    assert "--yes" in check.problems[0] and "mine.yaml" in check.problems[0]
+    assert "confirm" in check.problems[0] and "mine.yaml" in check.problems[0]
 
 
 def test_fresh_and_warm_agree(user_glossary: MakeGlossary, warm_launcher: WarmLauncher) -> None:
