@@ -113,7 +113,7 @@ def first_use(tg: list[str], runs: int) -> None:
         second.append(peak_of([*tg, "search", PARAPHRASES[(i + 1) % len(PARAPHRASES)]], env))
         folder = user_folder(home / "mine")
         query = PARAPHRASES[(i + 2) % len(PARAPHRASES)]
-        wait, total = until_output([*tg, "search", "--data", str(folder), query], env)
+        wait, total = until_output([*tg, "--data", str(folder), "search", query], env)
         answered.append(wait)
         embedded.append(total)
         shutil.rmtree(home, ignore_errors=True)

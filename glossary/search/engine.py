@@ -67,6 +67,7 @@ CUTOFF_SHARE = 0.35
 #: a calibration set of 30 off-topic questions in both languages; see the README).
 CONFIDENT_SCORE = 1.0
 CONFIDENT_SIMILARITY = 0.86
+
 #: An exact answer is certain when it beats the next exact answer by this much.
 DECISIVE_MARGIN = 0.03
 #: A typo is certain when its fuzzy match is this strong and this far ahead of any other name.
@@ -470,7 +471,7 @@ class SearchEngine:
             if len(response.results) >= limit:
                 break
         if mode is not Mode.SEMANTIC and response.results:
-            response.confident = _close_match(response.results[0])
+            response.confident = _close_match(response.results[0], response.semantic_used)
             floor = CUTOFF_SHARE * response.results[0].score
             response.results = [
                 hit for i, hit in enumerate(response.results) if i == 0 or hit.score >= floor
@@ -480,7 +481,7 @@ class SearchEngine:
             response.confident = response.confident or references[0].score >= 1.0
         if not response.results:
             response.confident = False
-        elif not response.confident:
+        elif not response.confident and response.semantic_used:
             response.notices.append(
                 "No close match in the glossary; these are the nearest entries."
             )
@@ -616,8 +617,10 @@ def _is_about_an_error(info: EntryInfo) -> bool:
     return info.kind == "api" and name.endswith(("Error", "Exception", "Warning"))
 
 
-def _close_match(hit: SearchHit) -> bool:
+def _close_match(hit: SearchHit, semantic_used: bool) -> bool:
     """Whether ``hit`` (a first result) answers the query rather than being merely nearest."""
+    if not semantic_used:  # words alone cannot tell a close match: only a certain name is one
+        return hit.score >= CONFIDENT_SCORE
     similarity = max((m.score for m in hit.matched_by if m.signal is Signal.SEMANTIC), default=0)
     return hit.score >= CONFIDENT_SCORE or similarity >= CONFIDENT_SIMILARITY
 
