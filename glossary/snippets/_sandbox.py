@@ -595,7 +595,7 @@ def _exec_main(code: str) -> NoReturn:
     linecache.cache[SNIPPET_FILENAME] = (len(code), None, lines, SNIPPET_FILENAME)
     status = 0
     try:
-        exec(compile(code, SNIPPET_FILENAME, "exec"), module.__dict__)
+        exec(compile(code, SNIPPET_FILENAME, "exec", dont_inherit=True), module.__dict__)
     except SystemExit as exc:
         status = _exit_status(exc)
     except BaseException as exc:  # noqa: BLE001 - report what the snippet raised, like python does

@@ -33,7 +33,7 @@ _out = {{"raised": None, "message": "", "warnings": []}}
 with _w.catch_warnings(record=True) as _caught:
     _w.simplefilter("always")
     try:
-        exec(compile(_src, "<reproduce>", "exec"), _m.__dict__)
+        exec(compile(_src, "<reproduce>", "exec", dont_inherit=True), _m.__dict__)
     except BaseException as _e:
         _t.print_exc()
         _out["raised"] = _names(type(_e)); _out["message"] = str(_e)

@@ -313,3 +313,14 @@ def test_a_closed_launcher_leaves_no_zygote() -> None:
     assert run_snippet("print(1)", launcher=launcher).stdout == "1\n"
     launcher.close()
     assert is_gone(launcher.pid)
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_a_snippet_does_not_inherit_the_runners_future_imports(
+    launcher: WarmLauncher | None, warm: bool
+) -> None:
+    """The runner's own ``from __future__ import annotations`` must not turn a snippet's
+    annotations into strings (TorchScript reads them as types)."""
+    code = "def f(x: int) -> int:\n    return x\nprint(f.__annotations__['x'] is int)\n"
+    result = run_snippet(code, timeout_s=20.0, launcher=launcher if warm else None)
+    assert result.stdout == "True\n", result
