@@ -350,9 +350,39 @@ def _set_read_only(path: str, read_only: bool, *, recursive: bool = False) -> No
     _check(result, f"mount_setattr {path}")
 
 
+def _interpreter_dirs() -> set[str]:
+    """The folders the interpreter itself loads from (a virtual environment, ``sys.path``)."""
+    needed = [sys.prefix, sys.base_prefix, os.path.dirname(sys.executable), *sys.path]
+    needed += os.environ.get("LD_LIBRARY_PATH", "").split(":")
+    return {os.path.realpath(p) for p in needed if p and os.path.isdir(p)}
+
+
+def _outermost_inside(folder: str, paths: set[str]) -> list[str]:
+    """The paths inside ``folder`` (not itself) that no other of them contains."""
+    inside = sorted(p for p in paths if p != folder and os.path.commonpath([folder, p]) == folder)
+    keep: list[str] = []
+    for path in inside:  # sorted: a folder comes before what it contains
+        if not any(os.path.commonpath([kept, path]) == kept for kept in keep):
+            keep.append(path)
+    return keep
+
+
 def _private_tmp(workdir: str, size_mb: int) -> None:
-    """One tmpfs of ``size_mb`` over /tmp, bound onto the working folder and /dev/shm too."""
-    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={size_mb}m,mode=1777")
+    """One tmpfs of ``size_mb`` over /tmp, bound onto the working folder and /dev/shm too.
+
+    What the interpreter loads from under /tmp (a virtual environment made there, as CI
+    does) is bound back in, read-only once :func:`_read_only_root` has run.
+    """
+    keep = _outermost_inside("/tmp", _interpreter_dirs())
+    handles = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in keep}
+    try:
+        _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={size_mb}m,mode=1777")
+        for path, handle in handles.items():
+            os.makedirs(path, exist_ok=True)
+            _mount(f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC)
+    finally:
+        for handle in handles.values():
+            os.close(handle)
     if os.path.commonpath(["/tmp", workdir]) == "/tmp":
         os.makedirs(workdir, mode=0o700, exist_ok=True)
     else:
@@ -371,17 +401,11 @@ def _bind_private(target: str, mode: int) -> None:
 def _hide_folders(folders: list[str], workdir: str) -> None:
     """Cover each folder with an empty read-only tmpfs, keeping visible (read-only) what the
     interpreter itself loads from there (a virtual environment in the home folder)."""
-    needed = [sys.prefix, sys.base_prefix, os.path.dirname(sys.executable), *sys.path]
-    needed += os.environ.get("LD_LIBRARY_PATH", "").split(":")
-    needed_dirs = {os.path.realpath(p) for p in needed if p and os.path.isdir(p)}
+    needed_dirs = _interpreter_dirs()
     for folder in {os.path.realpath(f) for f in folders}:
         if folder in ("/", "/tmp") or folder in needed_dirs or not os.path.isdir(folder):
             continue  # hiding the interpreter's own folder would break every run
-        inside = sorted(p for p in needed_dirs if os.path.commonpath([folder, p]) == folder)
-        keep: list[str] = []
-        for path in inside:  # sorted: a folder comes before what it contains
-            if not any(os.path.commonpath([kept, path]) == kept for kept in keep):
-                keep.append(path)
+        keep = _outermost_inside(folder, needed_dirs)
         handles = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in keep}
         _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
         try:
