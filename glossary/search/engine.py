@@ -33,7 +33,7 @@ from glossary.embedding.defaults import DEFAULT_MODEL_NAME
 from glossary.errors import IndexError_, ModelError, UsageError
 from glossary.progress import ProgressCallback
 from glossary.search import lexical as lexical_index
-from glossary.search.fusion import Fused, FusionWeights, fuse, is_name_shaped
+from glossary.search.fusion import Fused, FusionWeights, fuse, is_name_shaped, meaning_only
 from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, LexicalIndex, analyze
 from glossary.search.lexical.strengths import IDENTIFIER
 from glossary.search.types import Match, Mode, SearchHit, SearchResponse, Signal
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from glossary.reference import ReferenceLayer
     from glossary.schema import Entry
     from glossary.search.dense import DenseIndex
+    from glossary.search.dense.reference_vectors import ReferenceVectors
 
 
 LANGS = ("ja", "en")
@@ -67,6 +68,14 @@ CUTOFF_SHARE = 0.35
 #: a calibration set of 30 off-topic questions in both languages; see the README).
 CONFIDENT_SCORE = 1.0
 CONFIDENT_SIMILARITY = 0.86
+
+#: How many reference names meaning search considers per query.
+REFERENCE_CANDIDATES = 20
+#: Taken off a reference name's cosine before it is ranked among curated entries: at similar
+#: strength the curated entry comes first (its passages are written for learners).
+REFERENCE_HANDICAP = 0.01
+#: The most a reference name's similarity counts, on the curated hits' scale (1: the best).
+REFERENCE_CEILING = 1.0
 
 #: An exact answer is certain when it beats the next exact answer by this much.
 DECISIVE_MARGIN = 0.03
@@ -106,6 +115,8 @@ class SearchEngine:
         self._query_encoder: Encoder | None = None  # embeds queries (no torch on CPU)
         self._dense: DenseIndex | None = None
         self._reference: ReferenceLayer | None = None
+        self._reference_vectors: ReferenceVectors | None = None
+        self._reference_vectors_read = False
         self._lock = threading.RLock()
         self._encode_lock = threading.Lock()
 
@@ -190,19 +201,36 @@ class SearchEngine:
             IndexError_: the dense index cannot be built or written.
         """
         with self._lock:
-            self._dense_index(progress, build=True)
+            index = self._dense_index(progress, build=True)
             self._load_query_encoder()
+            vectors = self._reference_meaning(index.manifest["model"]) if index else None
+            if vectors is not None and vectors.missing:
+                self._embed_reference(vectors, progress or self.on_progress)
 
     def semantic_backlog(self) -> int:
-        """How many texts the dense index still needs embedded (0 when it is ready to load).
+        """How many texts meaning search still needs embedded (0 when it is ready to load).
 
         Texts that the package ships vectors for, or that an older index of these folders
-        holds, do not count. The CLI uses it to answer lexically at once when the model would
-        have to embed a user's folder first. Loads the glossary when the index is stale.
+        holds, do not count; nor do reference summaries of the installed torch that the
+        package or an earlier run has vectors for. The CLI uses it to answer lexically at once
+        when the model would have to embed a user's folder first. Loads the glossary when the
+        index is stale.
 
         Raises:
             ModelError: the model cannot be resolved.
         """
+        from glossary.search import dense
+
+        with self._lock:
+            spec = self._model_spec(build=True)
+            assert spec is not None
+            signature = dense.model_signature(spec)
+            reference = self._reference_meaning(signature)
+            missing = len(reference.missing) if reference is not None else 0
+            return self._passage_backlog(signature) + missing
+
+    def _passage_backlog(self, signature: dict[str, Any]) -> int:
+        """The curated passages (and names) the dense index lacks vectors for."""
         from glossary.search import dense
         from glossary.search.dense.passages import surface_key
         from glossary.search.dense.shipped import load_bundled_rows, load_shipped
@@ -210,9 +238,6 @@ class SearchEngine:
         with self._lock:
             if self._dense is not None:
                 return 0
-            spec = self._model_spec(build=True)
-            assert spec is not None
-            signature = dense.model_signature(spec)
             directory = dense.index_dir(self.folders, signature)
             expected = dense.expected_manifest(self.fingerprint, signature)
             self._dense = dense.load(directory, expected)
@@ -430,7 +455,8 @@ class SearchEngine:
             if kind is not None:
                 candidates = [c for c in candidates if self.lexical.entries[c.entry].kind == kind]
         name_shaped = is_name_shaped(text)
-        dense_hits = []
+        dense_hits: list[Any] = []
+        vector = None
         if mode is Mode.SEMANTIC or (
             mode is Mode.HYBRID and not _decisive(candidates, name_shaped)
         ):
@@ -442,11 +468,21 @@ class SearchEngine:
                         f"Word matches only for now: {response.semantic_backlog} texts of "
                         "your glossary folders are being embedded for meaning search."
                     )
-            dense_hits = self._dense_hits(content, kind, mode, load_model, response)
+            dense_hits, vector = self._dense_hits(content, kind, mode, load_model, response)
         ids = [info.id for info in self.lexical.entries]
         ranked = fuse(candidates, ids, dense_hits, mode, self.weights, name_shaped=name_shaped)
         if error is None:
             ranked = self._errors_behind(ranked)
+        by_meaning: dict[str, Fused] = {}
+        if mode is Mode.HYBRID and layer != "curated" and kind in (None, "api"):
+            by_meaning = {
+                item.entry_id: item
+                for item in self._reference_meaning_hits(vector, dense_hits, name_shaped)
+            }
+            if by_meaning:
+                ranked = sorted(
+                    [*ranked, *by_meaning.values()], key=lambda f: -f.score
+                )  # stable: curated first at equal scores
         if mode is not Mode.SEMANTIC and layer != "curated" and kind in (None, "api"):
             exact = bool(candidates) and candidates[0].strength >= DECISIVE
             # In a pasted error, torch names are the message's words (torch.Size, grad_fn),
@@ -457,13 +493,24 @@ class SearchEngine:
         else:
             references = []
         if layer == "reference":
-            response.results = references[:limit]
+            named = {hit.id for hit in references}
+            meant = [
+                self._reference_hit(item)
+                for item in ranked
+                if item.entry_id in by_meaning and item.entry_id not in named
+            ]
+            response.results = [*references, *meant][:limit]
             response.elapsed_ms = (time.perf_counter() - started) * 1000
             return response
+        named = {hit.id for hit in references}
         for item in ranked:
             position = self.lexical.ids.get(item.entry_id)
             if position is None:
-                continue  # a dense row for an entry the lexical index no longer has
+                if item.entry_id in by_meaning and item.entry_id not in named:
+                    response.results.append(self._reference_hit(item))
+                    if len(response.results) >= limit:
+                        break
+                continue  # else a dense row for an entry the lexical index no longer has
             info = self.lexical.entries[position]
             if kind is not None and info.kind != kind:
                 continue
@@ -523,6 +570,8 @@ class SearchEngine:
         # The same operation under another namespace (torch.masked_fill for the curated
         # torch.Tensor.masked_fill) is answered by the curated entry unless named in full.
         short = {name.rsplit(".", 1)[-1].rstrip("_") for name in curated}
+        from glossary.reference.render import render_docstring
+
         hits: list[SearchHit] = []
         for name in dict.fromkeys(names):
             found = reference.resolve(name)
@@ -542,11 +591,104 @@ class SearchEngine:
                     api=found.name,
                     score=strength,
                     matched_by=(Match(Signal.NAME, name, strength),),
-                    summary_en=found.summary,
+                    summary_en=render_docstring(found.summary),
                     layer="reference",
                 )
             )
         return hits
+
+    def _reference_meaning(self, signature: dict[str, Any]) -> ReferenceVectors | None:
+        """Vectors of the reference names no curated entry covers (:mod:`.reference_vectors`);
+        ``None`` when there are none for the installed torch and this model. Never builds the
+        reference layer: without it, the shipped vectors serve when they are for this torch."""
+        from glossary.paths import indexes_dir
+        from glossary.reference import ReferenceLayerError
+        from glossary.reference.store import torch_version
+        from glossary.search import dense
+        from glossary.search.dense.reference_vectors import (
+            cache_path,
+            covered_by_curated,
+            load_reference_vectors,
+        )
+        from glossary.search.dense.shipped import shipped_dir
+
+        with self._lock:
+            if self._reference_vectors_read:
+                return self._reference_vectors
+            self._reference_vectors_read = True
+            try:
+                version = torch_version()
+            except ReferenceLayerError:
+                return None
+            vectors = load_reference_vectors(
+                signature=signature,
+                torch_version=version,
+                layer=self._reference_layer(build=False),
+                shipped_directory=shipped_dir(),
+                cache=cache_path(indexes_dir(), version, dense.signature_key(signature)),
+            )
+            if vectors is not None:
+                curated = {info.api for info in self.lexical.entries if info.api}
+                covered = covered_by_curated(curated | set(self.lexical.ids))
+                vectors = vectors.keep(lambda name: not covered(name))
+            self._reference_vectors = vectors
+            return vectors
+
+    def _embed_reference(
+        self, vectors: ReferenceVectors, progress: ProgressCallback | None
+    ) -> None:
+        """Embed the reference summaries that have no vector yet (another torch version)."""
+        from glossary.paths import indexes_dir
+        from glossary.reference.store import torch_version
+        from glossary.search import dense
+        from glossary.search.dense.reference_vectors import cache_path, embed_missing
+
+        assert self._dense is not None
+        signature = self._dense.manifest["model"]
+        cache = cache_path(indexes_dir(), torch_version(), dense.signature_key(signature))
+        encoder = self._load_encoder()
+        self._reference_vectors = embed_missing(
+            vectors, encoder.encode_passages, cache, report=progress
+        )
+
+    def _reference_meaning_hits(
+        self, vector: np.ndarray | None, dense_hits: list[Any], name_shaped: bool
+    ) -> list[Fused]:
+        """Reference names close in meaning to the query, scored among the curated hits."""
+        if vector is None or self._dense is None:
+            return []
+        vectors = self._reference_meaning(self._dense.manifest["model"])
+        if vectors is None or not len(vectors):
+            return []
+        found = vectors.search(vector, REFERENCE_CANDIDATES)
+        return meaning_only(
+            dense_hits,
+            found,
+            self.weights,
+            name_shaped=name_shaped,
+            handicap=REFERENCE_HANDICAP,
+            ceiling=REFERENCE_CEILING,
+        )
+
+    def _reference_hit(self, item: Fused) -> SearchHit:
+        """A result for a reference name found by meaning (its summary once the layer is read)."""
+        from glossary.reference.render import render_docstring
+
+        layer = self._reference_layer(build=False)
+        found = layer.resolve(item.entry_id) if layer is not None else None
+        summary = render_docstring(found.summary) if found is not None else ""
+        cosine = item.matches[0].score if item.matches else 0.0
+        return SearchHit(
+            id=item.entry_id,
+            term_en=item.entry_id,
+            term_ja="",
+            kind="api",
+            api=item.entry_id,
+            score=item.score,
+            matched_by=(Match(Signal.SEMANTIC, _gist(summary) or item.entry_id, cosine),),
+            summary_en=summary,
+            layer="reference",
+        )
 
     def _reference_layer(self, build: bool) -> ReferenceLayer | None:
         """The installed torch's reference layer; ``None`` when it cannot be had (never raises:
@@ -563,29 +705,37 @@ class SearchEngine:
 
     def _dense_hits(
         self, text: str, kind: str | None, mode: Mode, load_model: bool, response: SearchResponse
-    ) -> list[Any]:
+    ) -> tuple[list[Any], np.ndarray | None]:
+        """Curated entries by meaning, and the query's vector (``None`` when there is none)."""
         try:
             vector = self._query_vector(text, allow_model=load_model)
         except (ModelError, IndexError_) as exc:
             if mode is Mode.SEMANTIC:
                 raise
             response.notices.append(f"Semantic search is unavailable, lexical results only: {exc}")
-            return []
+            return [], None
         if vector is None:
             if mode is Mode.SEMANTIC:
                 response.notices.append("The model is not loaded yet; no semantic results.")
-            return []
+            return [], None
         index = self._dense
         assert index is not None  # _query_vector returned a vector, so the index is loaded
         hits = index.search(vector)
         if kind is not None:
             hits = [h for h in hits if self._kind_of(h.entry_id) == kind]
         response.semantic_used = True
-        return hits[:DENSE_CANDIDATES] if mode is Mode.HYBRID else hits
+        return (hits[:DENSE_CANDIDATES] if mode is Mode.HYBRID else hits), vector
 
     def _kind_of(self, entry_id: str) -> str | None:
         position = self.lexical.ids.get(entry_id)
         return None if position is None else self.lexical.entries[position].kind
+
+
+def _gist(text: str, limit: int = 80) -> str:
+    """The opening of ``text``, cut at a word near ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _content(error: PastedError | None, text: str) -> str:

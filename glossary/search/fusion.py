@@ -144,3 +144,34 @@ def is_name_shaped(query: str) -> bool:
     import unicodedata
 
     return bool(_NAME_SHAPED_RE.match(unicodedata.normalize("NFKC", query).strip()))
+
+
+def meaning_only(
+    dense: Sequence[DenseHit],
+    others: Sequence[tuple[str, float]],
+    weights: FusionWeights | None = None,
+    *,
+    name_shaped: bool = False,
+    handicap: float = 0.0,
+    ceiling: float = 1.0,
+) -> list[Fused]:
+    """Scores, on :func:`fuse`'s scale, for entries found by meaning alone outside ``dense``
+    (reference names: ``others`` holds their cosines with the same query vector).
+
+    They are rescaled with the background and best similarity of ``dense`` (the curated hits),
+    so adding them changes no curated score, and ``handicap`` is taken off each cosine first:
+    at similar strength the curated entry ranks first. The rescaled similarity stops at
+    ``ceiling`` (1 is the best curated hit's): a name closer than every curated passage may
+    lead only the entries that meaning alone found, not those the query's words name.
+    """
+    w = weights or FusionWeights()
+    floor, span = _semantic_scale(dense, w.background_rank, w.min_semantic_span)
+    semantic_weight = w.semantic * (w.name_shaped_semantic if name_shaped else 1.0)
+    found = []
+    for entry_id, cosine in others:
+        semantic = min(ceiling, max(0.0, (cosine - handicap - floor) / span))
+        if semantic > 0:
+            found.append(
+                Fused(entry_id, semantic_weight * semantic, [Match(Signal.SEMANTIC, "", cosine)])
+            )
+    return found

@@ -12,13 +12,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from glossary.errors import GlossaryDataError
 from glossary.progress import ProgressCallback
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from glossary.embedding.encoder import Encoder
+    from glossary.search.dense.storage import LazyEncoder
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,7 @@ def export_shipped(
         first = {key: row for row, key in reversed(list(enumerate(keys)))}
         rows = [first[key] for key in unique]
         keys, vectors = list(unique), vectors[rows]
+    reference = _reference_files(directory, signature, lazy, known, report)
     report("Compiling the lexical index", 0, 1)
     lexical = shipped_bytes(entries)
     report("Compiling the lexical index", 1, 1)
@@ -114,7 +118,7 @@ def export_shipped(
         signature,
         content_fingerprint(bundled),
         index_rows(passages, surfaces),
-        {LEXICAL_FILE: lexical},
+        {LEXICAL_FILE: lexical, **reference},
     )
     return ExportReport(
         directory=directory,
@@ -123,6 +127,45 @@ def export_shipped(
         size_bytes=int(manifest["files"][VECTORS]["size"]),
         seconds=time.perf_counter() - started,
     )
+
+
+def _reference_files(
+    directory: Path,
+    signature: dict[str, Any],
+    lazy: LazyEncoder,
+    known: dict[str, np.ndarray],
+    report: ProgressCallback,
+) -> dict[str, bytes]:
+    """The installed torch's reference summaries, embedded as passages (vectors already
+    shipped for the same text are kept), as the two files :mod:`.reference_vectors` reads."""
+    from glossary.reference import load_reference_layer
+    from glossary.reference.store import torch_version
+    from glossary.search.dense.reference_vectors import (
+        layer_texts,
+        read_shipped,
+        shipped_files,
+        text_key,
+    )
+    from glossary.search.dense.storage import encode_new
+
+    layer = load_reference_layer(build=True)
+    texts = layer_texts(layer)
+    keys = [text_key(text) for text in texts.values()]
+    previous = read_shipped(directory, signature)
+    reuse = dict(known)
+    if previous is not None:
+        reuse.update(zip(previous["keys"], previous["vectors"], strict=True))
+    dimension = int(signature["dimension"])
+    vectors = encode_new(
+        lazy.passages,
+        list(texts.values()),
+        keys,
+        reuse,
+        dimension,
+        "Embedding reference summaries",
+        report,
+    )
+    return shipped_files(torch_version(), list(texts), keys, vectors)
 
 
 def key_of(text: str) -> str:
