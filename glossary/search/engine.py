@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from glossary.schema import Entry
     from glossary.search.dense import DenseIndex
     from glossary.search.dense.reference_vectors import ReferenceVectors
+    from glossary.search.lexical.reference_words import ReferenceWords
 
 
 LANGS = ("ja", "en")
@@ -76,6 +77,8 @@ REFERENCE_CANDIDATES = 20
 REFERENCE_HANDICAP = 0.01
 #: The most a reference name's similarity counts, on the curated hits' scale (1: the best).
 REFERENCE_CEILING = 1.0
+#: A reference name's score counts this share against a curated entry's.
+REFERENCE_SHARE = 0.8
 
 #: An exact answer is certain when it beats the next exact answer by this much.
 DECISIVE_MARGIN = 0.03
@@ -117,6 +120,7 @@ class SearchEngine:
         self._reference: ReferenceLayer | None = None
         self._reference_vectors: ReferenceVectors | None = None
         self._reference_vectors_read = False
+        self._reference_words: ReferenceWords | None = None
         self._lock = threading.RLock()
         self._encode_lock = threading.Lock()
 
@@ -449,9 +453,11 @@ class SearchEngine:
         error = find_error(query) if len(query) >= 20 else None
         content = _content(error, text)
         candidates: list[LexicalCandidate] = []
+        terms: tuple[str, ...] = ()
         if mode is not Mode.SEMANTIC:
             analyzed = analyze(text, romaji=lang != "en", content=content, error=error)
             candidates = self.lexical.search(analyzed)
+            terms = analyzed.terms
             if kind is not None:
                 candidates = [c for c in candidates if self.lexical.entries[c.entry].kind == kind]
         name_shaped = is_name_shaped(text)
@@ -477,8 +483,12 @@ class SearchEngine:
         if mode is Mode.HYBRID and layer != "curated" and kind in (None, "api"):
             by_meaning = {
                 item.entry_id: item
-                for item in self._reference_meaning_hits(vector, dense_hits, name_shaped)
+                for item in self._reference_meaning_hits(vector, dense_hits, terms, name_shaped)
             }
+            named = [item.score for item in ranked if _names_it(item)]
+            for item in by_meaning.values():  # a curated entry the query names stays ahead
+                if named and item.score >= named[0]:
+                    item.score = named[0] * (1 - 1e-6)
             if by_meaning:
                 ranked = sorted(
                     [*ranked, *by_meaning.values()], key=lambda f: -f.score
@@ -651,20 +661,46 @@ class SearchEngine:
             vectors, encoder.encode_passages, cache, report=progress
         )
 
+    def _reference_words_index(self, vectors: ReferenceVectors) -> ReferenceWords | None:
+        """BM25 over the summaries of the names in ``vectors``, once the layer is read."""
+        from glossary.search.dense.reference_vectors import layer_texts
+        from glossary.search.lexical.reference_words import ReferenceWords
+
+        with self._lock:
+            if self._reference_words is None:
+                layer = self._reference_layer(build=False)
+                if layer is None:
+                    return None
+                texts = layer_texts(layer)
+                wanted = set(vectors.names) | set(vectors.missing)
+                self._reference_words = ReferenceWords(
+                    {name: text for name, text in texts.items() if name in wanted}
+                )
+            return self._reference_words
+
     def _reference_meaning_hits(
-        self, vector: np.ndarray | None, dense_hits: list[Any], name_shaped: bool
+        self,
+        vector: np.ndarray | None,
+        dense_hits: list[Any],
+        terms: Sequence[str],
+        name_shaped: bool,
     ) -> list[Fused]:
-        """Reference names close in meaning to the query, scored among the curated hits."""
+        """Reference names close in meaning to the query or sharing its words, scored among
+        the curated hits."""
         if vector is None or self._dense is None:
             return []
         vectors = self._reference_meaning(self._dense.manifest["model"])
         if vectors is None or not len(vectors):
             return []
         found = vectors.search(vector, REFERENCE_CANDIDATES)
+        index = self._reference_words_index(vectors)
+        words = index.search(terms, REFERENCE_CANDIDATES) if index is not None else {}
         return meaning_only(
             dense_hits,
             found,
             self.weights,
+            words=words,
+            share=REFERENCE_SHARE,
             name_shaped=name_shaped,
             handicap=REFERENCE_HANDICAP,
             ceiling=REFERENCE_CEILING,
@@ -677,7 +713,12 @@ class SearchEngine:
         layer = self._reference_layer(build=False)
         found = layer.resolve(item.entry_id) if layer is not None else None
         summary = render_docstring(found.summary) if found is not None else ""
-        cosine = item.matches[0].score if item.matches else 0.0
+        matches = tuple(
+            Match(m.signal, _gist(summary) or item.entry_id, m.score)
+            if m.signal is Signal.SEMANTIC
+            else m
+            for m in item.matches
+        )
         return SearchHit(
             id=item.entry_id,
             term_en=item.entry_id,
@@ -685,7 +726,7 @@ class SearchEngine:
             kind="api",
             api=item.entry_id,
             score=item.score,
-            matched_by=(Match(Signal.SEMANTIC, _gist(summary) or item.entry_id, cosine),),
+            matched_by=matches,
             summary_en=summary,
             layer="reference",
         )
@@ -729,6 +770,11 @@ class SearchEngine:
     def _kind_of(self, entry_id: str) -> str | None:
         position = self.lexical.ids.get(entry_id)
         return None if position is None else self.lexical.entries[position].kind
+
+
+def _names_it(item: Fused) -> bool:
+    """Whether the query names this curated entry (its name, an alias or a reading)."""
+    return any(m.signal in (Signal.NAME, Signal.ALIAS, Signal.READING) for m in item.matches)
 
 
 def _gist(text: str, limit: int = 80) -> str:

@@ -25,7 +25,7 @@ one kana word: its vector is a poor guide (``torch.cta`` is near nothing in part
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from glossary.search.dense import DenseHit
@@ -151,27 +151,38 @@ def meaning_only(
     others: Sequence[tuple[str, float]],
     weights: FusionWeights | None = None,
     *,
+    words: Mapping[str, tuple[float, list[str]]] | None = None,
     name_shaped: bool = False,
     handicap: float = 0.0,
     ceiling: float = 1.0,
+    share: float = 1.0,
 ) -> list[Fused]:
-    """Scores, on :func:`fuse`'s scale, for entries found by meaning alone outside ``dense``
-    (reference names: ``others`` holds their cosines with the same query vector).
+    """Scores, on :func:`fuse`'s scale, for entries outside the curated indexes (reference
+    names): ``others`` holds their cosines with the same query vector, ``words`` their text
+    score (already on the fusion's 0–1 scale) and the query terms they contain.
 
-    They are rescaled with the background and best similarity of ``dense`` (the curated hits),
-    so adding them changes no curated score, and ``handicap`` is taken off each cosine first:
-    at similar strength the curated entry ranks first. The rescaled similarity stops at
-    ``ceiling`` (1 is the best curated hit's): a name closer than every curated passage may
-    lead only the entries that meaning alone found, not those the query's words name.
+    Cosines are rescaled with the background and best similarity of ``dense`` (the curated
+    hits), so adding these entries changes no curated score. ``handicap`` is taken off each
+    cosine and the sum is scaled by ``share``: at similar strength the curated entry ranks
+    first. The rescaled similarity stops at ``ceiling`` (1 is the best curated hit's).
     """
     w = weights or FusionWeights()
     floor, span = _semantic_scale(dense, w.background_rank, w.min_semantic_span)
     semantic_weight = w.semantic * (w.name_shaped_semantic if name_shaped else 1.0)
+    text_weight = w.text * (w.name_shaped_text if name_shaped else 1.0)
+    cosines = dict(others)
+    words = words or {}
     found = []
-    for entry_id, cosine in others:
-        semantic = min(ceiling, max(0.0, (cosine - handicap - floor) / span))
-        if semantic > 0:
-            found.append(
-                Fused(entry_id, semantic_weight * semantic, [Match(Signal.SEMANTIC, "", cosine)])
-            )
+    for entry_id in dict.fromkeys([*cosines, *words]):
+        cosine = cosines.get(entry_id)
+        semantic = 0.0
+        if cosine is not None:
+            semantic = min(ceiling, max(0.0, (cosine - handicap - floor) / span))
+        text, terms = words.get(entry_id, (0.0, []))
+        score = share * (text_weight * text + semantic_weight * semantic)
+        if score > 0:
+            matches = [Match(Signal.SEMANTIC, "", cosine)] if semantic > 0 and cosine else []
+            if text > 0:
+                matches.insert(0, Match(Signal.TEXT, " ".join(terms), text))
+            found.append(Fused(entry_id, score, matches))
     return found

@@ -158,3 +158,29 @@ def test_curated_answers_keep_their_place(semantic_engine: SearchEngine) -> None
     ):
         first = semantic_engine.search(query).results[0]
         assert (first.id, first.layer) == (expected, "curated")
+
+
+def test_reference_words_score_like_curated_text() -> None:
+    from glossary.search.lexical.reference_words import ReferenceWords
+    from glossary.text.words import latin_terms
+
+    words = ReferenceWords(
+        {
+            "torch.linalg.lu_factor": "torch.linalg.lu_factor: Computes the LU factorization.",
+            "torch.linalg.qr": "torch.linalg.qr: Computes the QR decomposition of a matrix.",
+            "torch.fft.fftshift": "torch.fft.fftshift: Reorders FFT data.",
+        }
+    )
+    found = words.search(latin_terms("LU factorization of a matrix"), 5)
+    assert next(iter(found)) == "torch.linalg.lu_factor"
+    assert found["torch.linalg.lu_factor"][0] > found["torch.linalg.qr"][0] > 0
+    assert "torch.fft.fftshift" not in found
+    assert words.search(latin_terms("nothing shared here"), 5) == {}
+
+
+def test_a_named_curated_entry_stays_ahead_of_reference_words(
+    semantic_engine: SearchEngine,
+) -> None:
+    """``broadcasting`` names the curated concept; torch.distributed.broadcast shares the word."""
+    results = semantic_engine.search("Understanding PyTorch broadcasting with examples").results
+    assert results[0].layer == "curated"
