@@ -505,7 +505,7 @@ class SearchEngine:
         if layer == "reference":
             named = {hit.id for hit in references}
             meant = [
-                self._reference_hit(item)
+                self._reference_hit(item, build=load_model)
                 for item in ranked
                 if item.entry_id in by_meaning and item.entry_id not in named
             ]
@@ -517,7 +517,7 @@ class SearchEngine:
             position = self.lexical.ids.get(item.entry_id)
             if position is None:
                 if item.entry_id in by_meaning and item.entry_id not in named:
-                    response.results.append(self._reference_hit(item))
+                    response.results.append(self._reference_hit(item, build=load_model))
                     if len(response.results) >= limit:
                         break
                 continue  # else a dense row for an entry the lexical index no longer has
@@ -706,11 +706,13 @@ class SearchEngine:
             ceiling=REFERENCE_CEILING,
         )
 
-    def _reference_hit(self, item: Fused) -> SearchHit:
-        """A result for a reference name found by meaning (its summary once the layer is read)."""
+    def _reference_hit(self, item: Fused, build: bool) -> SearchHit:
+        """A result for a reference name found by meaning, with its summary: the layer is
+        built for it (once per torch version) when ``build`` allows and it is not there yet;
+        the shipped vectors let meaning search find the name before that."""
         from glossary.reference.render import render_docstring
 
-        layer = self._reference_layer(build=False)
+        layer = self._reference_layer(build=build)
         found = layer.resolve(item.entry_id) if layer is not None else None
         summary = render_docstring(found.summary) if found is not None else ""
         matches = tuple(
