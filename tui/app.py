@@ -511,7 +511,7 @@ class GlossaryApp(App[None]):
     def _search_again(self, query: str | None) -> None:
         if query:
             box = self.show_search().query_one(SearchInput)
-            box.value = query  # searches, as typing would
+            box.set_query(query)  # searches, as typing would
             box.focus()
 
     def action_bookmark(self) -> None:

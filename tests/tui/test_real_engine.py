@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from tui_helpers import BUNDLED, USER, type_query, wait_for
 
 from glossary.datafiles import data_fingerprint
@@ -25,6 +26,7 @@ from tui.app import GlossaryApp
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.search_screen import SearchScreen
 from tui.widgets.search.results_list import ResultsList
+from tui.widgets.search.search_input import SearchInput
 
 pytestmark = pytest.mark.anyio
 
@@ -53,6 +55,24 @@ async def test_done_when_autograd_opens_runs_and_returns() -> None:
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
         assert shown_ids(app)[0] == "autograd"
+
+
+TRACEBACK = """Traceback (most recent call last):
+  File "train.py", line 12, in <module>
+    out = model(x)
+RuntimeError: mat1 and mat2 shapes cannot be multiplied (64x512 and 256x10)
+"""
+
+
+async def test_a_pasted_traceback_finds_its_error_entry() -> None:
+    """Issue 23, point 5, on the real glossary: the engine's traceback handling sees the whole
+    paste (its first line alone finds nothing about this error)."""
+    app = GlossaryApp(load_semantic=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.engine_ready, timeout=60)
+        app.screen.query_one(SearchInput).post_message(events.Paste(TRACEBACK))
+        await wait_for(pilot, lambda: app.screen.shown_query == TRACEBACK.strip(), timeout=20)
+        assert shown_ids(app)[0] == "error-mat1-mat2-shapes"
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Key, Resize
+from textual.events import Key, Paste, Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, OptionList, Select, Static
@@ -145,8 +145,9 @@ class SearchScreen(Screen[None]):
 
     @property
     def query_text(self) -> str:
-        """The query as typed, without surrounding spaces."""
-        return self.query_one(SearchInput).value.strip()
+        """The query as typed or pasted (with a pasted text's line breaks), without
+        surrounding spaces."""
+        return self.query_one(SearchInput).query.strip()
 
     @on(Input.Changed, "#query")
     def _on_query_changed(self) -> None:
@@ -316,6 +317,14 @@ class SearchScreen(Screen[None]):
             event.stop()
             query.focus()
             query.insert_text_at_cursor(event.character)
+
+    def on_paste(self, event: Paste) -> None:
+        """A paste while the results have the focus goes to the query box, as typing does."""
+        query = self.query_one(SearchInput)
+        if not query.has_focus:
+            event.stop()
+            query.focus()
+            query.post_message(Paste(event.text))
 
     def on_screen_resume(self) -> None:
         self.query_one(SearchInput).sync_terminal_cursor()
