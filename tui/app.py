@@ -36,7 +36,8 @@ from tui import memory
 from tui.commands import GlossaryCommands
 from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
 from tui.freezing_gc import FreezingCollector
-from tui.messages import OpenEntry
+from tui.links import docs_link, open_in_browser
+from tui.messages import OpenEntry, SearchFor
 from tui.rebuild import rebuild_in_child
 from tui.screens.bookmarks_screen import BookmarksScreen
 from tui.screens.dialogs import ErrorDialog
@@ -508,6 +509,10 @@ class GlossaryApp(App[None]):
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen(), callback=self._search_again)
 
+    def on_search_for(self, message: SearchFor) -> None:
+        """A related word without an entry was chosen: search for it."""
+        self._search_again(message.words)
+
     def _search_again(self, query: str | None) -> None:
         if query:
             box = self.show_search().query_one(SearchInput)
@@ -521,6 +526,42 @@ class GlossaryApp(App[None]):
             self.notify("No entry selected.", severity="warning", timeout=3)
         else:
             memory.toggle(self, entry)
+
+    # -- documentation link -------------------------------------------------------------
+
+    def action_open_docs(self) -> None:
+        """Open the documentation page of the entry on show in the web browser."""
+        entry = self._current_entry()
+        url = docs_link(entry) if entry is not None else None
+        if entry is None or url is None:
+            what = entry.id if entry is not None else _("this entry")
+            self.notify(
+                _("No documentation link for {entry}.").format(entry=what),
+                severity="warning",
+                timeout=4,
+            )
+            return
+        self.open_link(url)
+
+    def open_link(self, url: str) -> None:
+        """Open ``url`` in the web browser, in a worker; say so, or offer it to copy."""
+
+        def work() -> None:
+            if open_in_browser(url):
+                self.call_from_thread(
+                    self.notify, _("Opened {url}").format(url=url), title=_("Browser"), timeout=4
+                )
+                return
+            self.call_from_thread(self.copy_to_clipboard, url)
+            self.call_from_thread(
+                self.notify,
+                _("No web browser to open it in; the link is copied: {url}").format(url=url),
+                title=_("Browser"),
+                severity="warning",
+                timeout=8,
+            )
+
+        self.run_worker(work, thread=True, group="browser")
 
     # -- clipboard ----------------------------------------------------------------------
 

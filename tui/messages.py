@@ -22,6 +22,14 @@ class OpenEntry(Message):
         self.entry_id = entry_id
 
 
+class SearchFor(Message):
+    """Search for these words (a related word without an entry of its own was chosen)."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__()
+        self.words = words
+
+
 class RunFinished(Message):
     """A snippet run ended (normally, with an error, by timeout, by cancel or skipped).
 

@@ -17,7 +17,7 @@ from tui.messages import OpenEntry
 from tui.screens.dialogs import ConfirmRunScreen, ErrorDialog
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.search_screen import SearchScreen
-from tui.widgets.entry.relations import RelationLink
+from tui.widgets.entry.relations import RelationLink, RelationSearch
 from tui.widgets.entry.run_panel import RunPanel
 from tui.widgets.footer import KeyFooter
 from tui.widgets.paragraph import Paragraph
@@ -50,6 +50,16 @@ async def run_confirmed(app: GlossaryApp, pilot: Pilot[None]) -> None:
     await pilot.press("r")
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
     await pilot.press("y")
+
+
+async def focus_link(pilot: Pilot[None], ref: str) -> None:
+    """Tab until the link to ``ref`` has the focus (the words without an entry come first)."""
+    for _ in range(20):
+        focused = pilot.app.focused
+        if isinstance(focused, RelationLink) and focused.ref == ref:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"Tab never reached the link to {ref}")
 
 
 def status_of(panel: RunPanel) -> str:
@@ -90,8 +100,7 @@ async def test_follow_links_and_come_back_through_history(lexical_engine: Lexica
         await type_query(pilot, "自動微分")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
-        await pilot.press("tab")
-        assert isinstance(app.focused, RelationLink) and app.focused.ref == "tensor"
+        await focus_link(pilot, "tensor")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.entry.id == "tensor")
         await pilot.press("tab", "tab")  # tensor → autograd, torch.cat: take torch.cat
@@ -253,7 +262,8 @@ async def test_the_next_entry_opens_fresh_on_the_same_screen(
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(app, pilot, "autograd")
-        await pilot.press("tab", "tab", "enter")  # follow a link: history of one
+        await focus_link(pilot, "torch.cat")
+        await pilot.press("enter")  # follow a link: history of one
         await wait_for(pilot, lambda: screen.entry.id == "torch.cat")
         await pilot.press("r")
         await wait_for(pilot, lambda: not screen.run_panel.running)
@@ -397,3 +407,81 @@ async def test_trust_is_decided_for_the_code_that_runs(tmp_path: Path) -> None:
         await pilot.press("r")
         await wait_for(pilot, lambda: "user code ran" in screen.run_panel.output, timeout=30)
         assert not isinstance(app.screen, ConfirmRunScreen)
+
+
+async def test_a_word_without_an_entry_searches_for_itself(lexical_engine: LexicalEngine) -> None:
+    """Issue 23, point 10: a related word shown with "·" is no dead end. Tab reaches it, and
+    Enter searches for it."""
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        words = [word.words for word in screen.query(RelationSearch)]
+        assert words == [
+            "automatic differentiation",
+            "numerical differentiation",
+            "gradient",
+            "backward",
+        ]
+        await pilot.press("tab")
+        assert isinstance(app.focused, RelationSearch)
+        assert app.focused.text == "· automatic differentiation  自動微分（じどうびぶん）"
+        while not (isinstance(app.focused, RelationSearch) and app.focused.words == "gradient"):
+            await pilot.press("tab")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for(pilot, lambda: app.screen.shown_query == "gradient")
+        box = app.screen.query_one(SearchInput)
+        assert box.value == "gradient" and box.has_focus
+        assert "autograd" in [row.hit.id for row in app.screen.query_one(ResultsList).rows]
+
+
+def record_opened(monkeypatch: pytest.MonkeyPatch, found: bool = True) -> list[str]:
+    """The web browser, replaced at the OS boundary by one that records what it opened
+    (``found=False``: no browser on this machine)."""
+    import webbrowser
+
+    opened: list[str] = []
+
+    class Recorder(webbrowser.BaseBrowser):
+        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            opened.append(url)
+            return True
+
+    def get(using: str | None = None) -> webbrowser.BaseBrowser:
+        if not found:
+            raise webbrowser.Error("could not locate runnable browser")
+        return Recorder("recorder")
+
+    monkeypatch.setattr(webbrowser, "get", get)
+    return opened
+
+
+async def test_o_opens_the_documentation_link(
+    lexical_engine: LexicalEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 23, point 10: ``o`` opens the entry's documentation page in the web browser."""
+    opened = record_opened(monkeypatch)
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entry(app, pilot, "torch.cat")
+        assert "Docs" in footer_says(app.screen)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: opened)
+        assert opened == ["https://docs.pytorch.org/docs/stable/generated/torch.cat.html"]
+        await open_entry(app, pilot, "flashlight")  # no source, no API: nothing to open
+        await pilot.press("o")
+        await wait_for(pilot, lambda: app._notifications)
+        assert "No documentation link for flashlight" in list(app._notifications)[-1].message
+        assert len(opened) == 1
+
+
+async def test_without_a_browser_the_link_is_copied(
+    lexical_engine: LexicalEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_opened(monkeypatch, found=False)
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entry(app, pilot, "torch.cat")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: app.clipboard.startswith("https://"))
+        assert app.clipboard == "https://docs.pytorch.org/docs/stable/generated/torch.cat.html"

@@ -46,6 +46,7 @@ class EntryScreen(Screen[None]):
         Binding("x", "cancel_run", _("Cancel")),
         Binding("y", "copy_snippet", _("Copy code")),
         Binding("c", "copy_term", _("Copy term")),
+        Binding("o", "app.open_docs", _("Docs")),
         Binding("b", "app.bookmark", "Bookmark", show=False),
         Binding("slash", "app.new_search", _("Search"), show=False),
     ]

@@ -119,10 +119,12 @@ def section_blocks(entry: Entry, section: str, lookup: TermLookup) -> list[Block
                 continue
             blocks.append(_title(RELATION_TITLES[name]))
             for line in relation_lines(items, lookup):
-                text = f"→ {line.text}" if line.kind == "link" else line.text
-                component = f"entry-text--{'word' if line.kind == 'words' else line.kind}"
+                marks = {"link": "→ ", "search": "· "}
+                text = marks.get(line.kind, "") + line.text
+                component = f"entry-text--{'word' if line.kind == 'search' else line.kind}"
                 by_words = line.kind != "note"
-                block = Block("text", text, component, hanging=2, by_words=by_words, ref=line.ref)
+                ref = line.ref if line.kind == "link" else None
+                block = Block("text", text, component, hanging=2, by_words=by_words, ref=ref)
                 blocks.append(block)
         return blocks
     if section == "snippet":
