@@ -17,6 +17,7 @@ from tui.messages import OpenEntry
 from tui.screens.dialogs import ConfirmRunScreen, ErrorDialog
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.search_screen import SearchScreen
+from tui.screens.snippet_editor import SnippetEditor, SnippetEditorScreen
 from tui.widgets.entry.relations import RelationLink, RelationSearch
 from tui.widgets.entry.run_panel import RunPanel
 from tui.widgets.footer import KeyFooter
@@ -485,3 +486,114 @@ async def test_without_a_browser_the_link_is_copied(
         await pilot.press("o")
         await wait_for(pilot, lambda: app.clipboard.startswith("https://"))
         assert app.clipboard == "https://docs.pytorch.org/docs/stable/generated/torch.cat.html"
+
+
+async def test_x_and_escape_close_the_output_after_a_run(lexical_engine: LexicalEngine) -> None:
+    """Issue 23, point 6: x cancels a run, and once it has ended x (or Escape) closes it."""
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        panel = screen.run_panel
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not panel.running)
+        assert panel.display and "Close output" in footer_says(screen)
+        await pilot.press("x")
+        assert not panel.display and "Close output" not in footer_says(screen)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not panel.running and panel.output)
+        await pilot.press("escape")  # first the output, then the entry
+        assert not panel.display and isinstance(app.screen, EntryScreen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+
+
+async def test_the_output_opens_short_under_the_code_and_resizes(
+    lexical_engine: LexicalEngine,
+) -> None:
+    """At 80×24 the example stays in view above the output; + and − change its height."""
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        panel = screen.run_panel
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not panel.running)
+        await pilot.pause(0.1)
+        code = screen.query_one("#snippet-code")
+        view = screen.entry_view.region
+        assert panel.region.height <= 8
+        assert code.region.y >= view.y and code.region.bottom <= panel.region.y
+        assert view.bottom <= panel.region.y  # the view ends where the output begins
+        heights = [panel.region.height]
+        for key in ("plus", "plus", "plus", "minus"):
+            await pilot.press(key)
+            await pilot.pause()
+            heights.append(panel.region.height)
+        assert heights[0] < heights[1] < heights[2] == heights[3] > heights[4] == heights[1]
+
+
+async def edit_to(pilot: Pilot[None], code: str) -> None:
+    """Open the editor with e, replace its text by typing ``code``."""
+    await pilot.press("e")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SnippetEditorScreen))
+    editor = pilot.app.screen.query_one(SnippetEditor)
+    assert editor.has_focus
+    editor.select_all()
+    await pilot.press(*code)
+    assert editor.text == code
+
+
+async def test_edit_the_example_and_run_it_again(lexical_engine: LexicalEngine) -> None:
+    """Issue 23, point 6: e edits the example, Ctrl+R runs the edit in the same runner.
+    An edit of a bundled example is not trusted: it asks once for each exact text."""
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        panel = screen.run_panel
+        await edit_to(pilot, "print('edited', 6 * 7)")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        assert app.screen.edited and app.screen.code == "print('edited', 6 * 7)"
+        await pilot.press("n")  # not confirmed: nothing runs
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert not panel.display and screen.edited["autograd"] == "print('edited', 6 * 7)"
+
+        await pilot.press("e")  # the edit was kept
+        await wait_for(pilot, lambda: isinstance(app.screen, SnippetEditorScreen))
+        assert app.screen.text == "print('edited', 6 * 7)"
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not panel.running and panel.output, timeout=30)
+        assert panel.output.strip() == "edited 42"
+        assert panel.border_title.endswith("edited")
+
+        await pilot.press("x", "e", "ctrl+r")  # confirmed once: runs again without asking
+        await wait_for(pilot, lambda: panel.runs_started == 2)
+        assert not isinstance(app.screen, ConfirmRunScreen)
+        await wait_for(pilot, lambda: not panel.running and panel.output, timeout=30)
+        assert panel.output.strip() == "edited 42"
+
+        await pilot.press("r")  # r still runs the example itself
+        await wait_for(pilot, lambda: panel.runs_started == 3 and not panel.running)
+        assert panel.output.splitlines()[:2] == ["y = 9.0", "dy/dx = 6.0"]
+
+
+async def test_escape_closes_the_editor_and_a_plain_edit_back_runs_unasked(
+    lexical_engine: LexicalEngine,
+) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        original = screen.entry.snippet.code  # type: ignore[union-attr]
+        await edit_to(pilot, "print(1)")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.edited == {"autograd": "print(1)"} and not screen.run_panel.display
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, SnippetEditorScreen))
+        app.screen.query_one(SnippetEditor).load_text(original)
+        await pilot.press("ctrl+r")  # the bundled example's own text: trusted, no dialog
+        await wait_for(pilot, lambda: screen.run_panel.runs_started == 1)
+        assert not isinstance(app.screen, ConfirmRunScreen) and not screen.edited
+        await wait_for(pilot, lambda: not screen.run_panel.running)
+        assert "dy/dx = 6.0" in screen.run_panel.output
