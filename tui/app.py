@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -34,7 +34,7 @@ from glossary.schema import Entry
 from glossary.settings import Settings
 from tui import memory
 from tui.commands import GlossaryCommands
-from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
+from tui.engine import GlossaryEngine, load_entries, open_engine, reference_layer, warm_up
 from tui.freezing_gc import FreezingCollector
 from tui.links import docs_link, open_in_browser
 from tui.messages import OpenEntry, SearchFor
@@ -44,10 +44,14 @@ from tui.screens.dialogs import ErrorDialog
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.history_screen import HistoryScreen
+from tui.screens.reference_screen import ReferenceScreen
 from tui.screens.search_screen import SearchScreen
 from tui.semantic import SemanticState
 from tui.snippets import SnippetStarter, start_snippet
 from tui.widgets.search.search_input import SearchInput
+
+if TYPE_CHECKING:
+    from glossary.reference import ReferenceLayer
 
 SEMANTIC_TEXT: dict[SemanticState, str] = {
     SemanticState.OFF: _("lexical only"),
@@ -143,6 +147,8 @@ class GlossaryApp(App[None]):
         """Every entry, once loaded in a worker; lookups here never wait on the engine."""
         self._collector = FreezingCollector()
         self._entry_screen: EntryScreen | None = None
+        self._reference: ReferenceLayer | None = None
+        """The installed torch's reference layer, once a reference page was opened."""
         self.add_mode(ENTRY_MODE, self._new_entry_screen)
         self.theme = DARK_THEME
         self.settings = Settings()
@@ -303,6 +309,9 @@ class GlossaryApp(App[None]):
             return
         if isinstance(self.screen, SearchScreen) and self.screen.shown_query.strip():
             memory.remember_query(self, self.screen.shown_query)
+        if message.layer == "reference":
+            self._open_reference(self.engine, message.entry_id)
+            return
         if self.glossary is None:
             self._open_entry_when_loaded(message.entry_id)
             return
@@ -322,6 +331,35 @@ class GlossaryApp(App[None]):
             self.call_later(self.show_error, exc)
             return
         self.call_later(self._push_entry, entry)
+
+    @work(thread=True, exclusive=True, group="open-reference")
+    def _open_reference(self, engine: GlossaryEngine, name: str) -> None:
+        """A reference hit was chosen: find its page (the layer is read once, in a thread)."""
+        from glossary.reference.curated import linking_entries
+
+        if self._reference is None:
+            self._reference = reference_layer(engine)
+        layer = self._reference
+        found = layer.resolve(name) if layer is not None else None
+        if layer is None or found is None:
+            error = EntryNotFoundError(
+                _(
+                    "No page for {name}: the reference layer of the installed torch is not "
+                    "built. `torchgloss show {name}` builds it."
+                ).format(name=name)
+            )
+            self.call_later(self.show_error, error)
+            return
+        linked = linking_entries(self.glossary, found) if self.glossary is not None else []
+        screen = ReferenceScreen(found, layer.torch_version, linked)
+        self.call_later(self._push_reference, screen)
+
+    def _push_reference(self, screen: ReferenceScreen) -> None:
+        """Show a reference page over the results."""
+        if self.current_mode != SEARCH_MODE:
+            self.show_search()
+        self._close_dialogs()
+        self.push_screen(screen)
 
     async def _push_entry(self, entry: Entry) -> None:
         """Show ``entry``: on the entry screen if it is on show (a followed link, kept in its

@@ -24,6 +24,7 @@ from glossary.search.lexical import LexicalIndex
 from glossary.search.types import Signal
 from tui.app import GlossaryApp
 from tui.screens.entry_screen import EntryScreen
+from tui.screens.reference_screen import ReferenceScreen
 from tui.screens.search_screen import SearchScreen
 from tui.widgets.search.results_list import ResultsList
 from tui.widgets.search.search_input import SearchInput
@@ -73,6 +74,23 @@ async def test_a_pasted_traceback_finds_its_error_entry() -> None:
         app.screen.query_one(SearchInput).post_message(events.Paste(TRACEBACK))
         await wait_for(pilot, lambda: app.screen.shown_query == TRACEBACK.strip(), timeout=20)
         assert shown_ids(app)[0] == "error-mat1-mat2-shapes"
+
+
+async def test_a_reference_hit_opens_its_page() -> None:
+    """Issue 23: a torch name without a curated entry (the engine builds the reference layer
+    of the installed torch for it) is marked in the results and opens its page."""
+    app = GlossaryApp(load_semantic=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.engine_ready, timeout=60)
+        await type_query(pilot, "torch.fft.rfft2", timeout=60)
+        rows = app.screen.query_one(ResultsList).rows
+        assert rows[0].hit.id == "torch.fft.rfft2" and rows[0].hit.layer == "reference"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReferenceScreen), timeout=20)
+        await pilot.pause()
+        signature = str(app.screen.query_one("#reference-signature").render())
+        assert signature.startswith("torch.fft.rfft2(")
+        assert "rfft2" in str(app.screen.query_one("#reference-url").render())
 
 
 @pytest.fixture(scope="session")

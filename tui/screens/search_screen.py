@@ -265,7 +265,8 @@ class SearchScreen(Screen[None]):
     def _on_result_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.post_message(OpenEntry(event.option.id))
+            layer = self.query_one(ResultsList).layer_of(event.option.id)
+            self.post_message(OpenEntry(event.option.id, layer))
 
     @on(OptionList.OptionHighlighted, "#results")
     def _on_result_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -345,7 +346,7 @@ class SearchScreen(Screen[None]):
         if entry_id is None and results.option_count:
             entry_id = results.get_option_at_index(0).id
         if entry_id:
-            self.post_message(OpenEntry(entry_id))
+            self.post_message(OpenEntry(entry_id, results.layer_of(entry_id)))
 
     def action_focus_results(self) -> None:
         """Move from the query box into the results."""
