@@ -496,9 +496,9 @@ async def test_x_and_escape_close_the_output_after_a_run(lexical_engine: Lexical
         panel = screen.run_panel
         await pilot.press("r")
         await wait_for(pilot, lambda: not panel.running)
-        assert panel.display and "Close output" in footer_says(screen)
+        assert panel.display and "Close" in footer_says(screen)
         await pilot.press("x")
-        assert not panel.display and "Close output" not in footer_says(screen)
+        assert not panel.display and "Close" not in footer_says(screen)
         await pilot.press("r")
         await wait_for(pilot, lambda: not panel.running and panel.output)
         await pilot.press("escape")  # first the output, then the entry

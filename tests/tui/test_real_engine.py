@@ -2,7 +2,7 @@
 
 ``test_done_when_*`` is the issue's acceptance path on the real bundled glossary (lexical
 search, which needs no model): type 自動微分, autograd comes first, Enter opens it, its
-snippet runs for real, Escape returns to the results.
+snippet runs for real, Escape closes its output and Escape again returns to the results.
 
 The ``slow`` test loads the real embedding model in a worker (built once per test session into
 the session's model cache) over the small fixture glossary, and checks that results keep
@@ -53,6 +53,8 @@ async def test_done_when_autograd_opens_runs_and_returns() -> None:
         expected = screen.entry.snippet.expected_output  # type: ignore[union-attr]
         assert expected is not None
         assert panel.output.split() == expected.split()
+        await pilot.press("escape")  # closes the output
+        assert not panel.display
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
         assert shown_ids(app)[0] == "autograd"
