@@ -45,18 +45,22 @@ def describe_result(result: RunResult, cancelled: bool) -> tuple[str, str]:
     """The outcome class and one status line for a finished run, in plain words."""
     seconds = result.duration_s
     if result.skipped:
-        return "skipped", f"Not run: {result.skipped}"
+        return "skipped", _("Not run: {reason}").format(reason=result.skipped)
     if cancelled or result.cancelled:
-        return "cancelled", f"Cancelled after {seconds:.1f} s"
+        return "cancelled", _("Cancelled after {seconds} s").format(seconds=f"{seconds:.1f}")
     if result.timed_out:
-        return "timeout", f"Timed out: stopped after {seconds:.1f} s"
+        return "timeout", _("Timed out: stopped after {seconds} s").format(seconds=f"{seconds:.1f}")
     if result.truncated:
-        return "error", f"Stopped after {seconds:.1f} s: too much output"
+        return "error", _("Stopped after {seconds} s: too much output").format(
+            seconds=f"{seconds:.1f}"
+        )
     if result.exit_code == 0:
-        return "ok", f"Finished in {seconds:.1f} s (exit status 0)"
+        return "ok", _("Finished in {seconds} s (exit status 0)").format(seconds=f"{seconds:.1f}")
     if result.exit_code is None:
-        return "error", f"Failed after {seconds:.1f} s: the run ended without an exit status"
-    return "error", f"Failed with exit status {result.exit_code} after {seconds:.1f} s"
+        failed = _("Failed after {seconds} s: the run ended without an exit status")
+        return "error", failed.format(seconds=f"{seconds:.1f}")
+    failed = _("Failed with exit status {code} after {seconds} s")
+    return "error", failed.format(code=result.exit_code, seconds=f"{seconds:.1f}")
 
 
 class RunPanel(Vertical):
@@ -116,7 +120,7 @@ class RunPanel(Vertical):
         self._started = monotonic()
         self.runs_started += 1
         self.running = True
-        self._set_status("running", "Running… 0.0 s")
+        self._set_status("running", _("Running… {seconds} s").format(seconds="0.0"))
         self._timer = self.set_interval(FLUSH_INTERVAL_S, self._flush)
         self._run(entry)
 
@@ -144,7 +148,7 @@ class RunPanel(Vertical):
         """Stop the run (it reports back as cancelled); safe to call at any time."""
         if self.running:
             self._stop_process()
-            self._set_status("running", "Cancelling…")
+            self._set_status("running", _("Cancelling…"))
 
     def _stop_process(self) -> None:
         """Ask the runner to stop; a run still starting stops as soon as it has started."""
@@ -195,7 +199,8 @@ class RunPanel(Vertical):
         """A bug in the run itself still ends the run, visibly, instead of hanging it."""
         if event.worker.group == "snippet-run" and event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.post_message(RunFinished("error", f"Could not run the snippet: {error}"))
+            message = _("Could not run the snippet: {error}").format(error=error)
+            self.post_message(RunFinished("error", message))
 
     def on_run_finished(self, message: RunFinished) -> None:
         self._flush()
@@ -212,7 +217,8 @@ class RunPanel(Vertical):
         if pending:
             self.log_widget.write("".join(pending))
         if self.running and not self._cancel_requested:
-            self._set_status("running", f"Running… {monotonic() - self._started:.1f} s")
+            seconds = f"{monotonic() - self._started:.1f}"
+            self._set_status("running", _("Running… {seconds} s").format(seconds=seconds))
 
     def _set_status(self, outcome: str, text: str) -> None:
         status = self.query_one("#run-status", Static)
