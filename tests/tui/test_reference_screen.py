@@ -10,6 +10,7 @@ from tui_helpers import LexicalEngine, make_app, type_query, wait_for
 from tui.screens.dialogs import ErrorDialog
 from tui.screens.reference_screen import ReferenceScreen
 from tui.screens.search_screen import SearchScreen
+from tui.widgets.search.entry_preview import EntryText
 from tui.widgets.search.results_list import ResultsList, row_content
 
 pytestmark = pytest.mark.anyio
@@ -76,3 +77,13 @@ async def test_without_a_reference_layer_it_says_what_to_do(
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog))
         assert "torchgloss show torch.rsqrt" in app.screen.message
+
+
+async def test_the_wide_preview_shows_a_reference_hit(lexical_engine: LexicalEngine) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await type_query(pilot, "torch.rsqrt")
+        text = app.screen.query_one(EntryText)
+        await wait_for(pilot, lambda: "not yet curated" in str(text.render()))
+        shown_text = " ".join(str(text.render()).split())
+        assert "torch.rsqrt" in shown_text and "reciprocal of the square-root" in shown_text

@@ -283,10 +283,15 @@ class SearchScreen(Screen[None]):
         self._preview_timer = None
         if not self.query_one("#preview").has_class("-shown"):
             return
-        entry_id = self.query_one(ResultsList).highlighted_id
+        results = self.query_one(ResultsList)
+        entry_id = results.highlighted_id
         preview = self.query_one("#preview", EntryPreview)
+        hit = results.hit_of(entry_id) if entry_id else None
+        if hit is not None and hit.layer == "reference":
+            preview.show_reference(hit)
+            return
         entry = self.gloss_app.lookup_entry(entry_id) if entry_id else None
-        if preview.entry is not entry:
+        if preview.entry is not entry or entry is None:
             preview.entry = entry
 
     def on_resize(self, event: Resize) -> None:

@@ -191,9 +191,13 @@ class ResultsList(OptionList):
         """The rows on show, in rank order."""
         return list(self._rows)
 
+    def hit_of(self, entry_id: str) -> SearchHit | None:
+        """The hit with this id, if it is listed."""
+        return next((row.hit for row in self._rows if row.hit.id == entry_id), None)
+
     def layer_of(self, entry_id: str) -> str:
         """The layer of the hit with this id (``curated`` or ``reference``)."""
-        hit = next((row.hit for row in self._rows if row.hit.id == entry_id), None)
+        hit = self.hit_of(entry_id)
         return hit.layer if hit is not None else "curated"
 
     @property
