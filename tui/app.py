@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -34,19 +34,24 @@ from glossary.schema import Entry
 from glossary.settings import Settings
 from tui import memory
 from tui.commands import GlossaryCommands
-from tui.engine import GlossaryEngine, load_entries, open_engine, warm_up
+from tui.engine import GlossaryEngine, load_entries, open_engine, reference_layer, warm_up
 from tui.freezing_gc import FreezingCollector
-from tui.messages import OpenEntry
+from tui.links import docs_link, open_in_browser
+from tui.messages import OpenEntry, SearchFor
 from tui.rebuild import rebuild_in_child
 from tui.screens.bookmarks_screen import BookmarksScreen
 from tui.screens.dialogs import ErrorDialog
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.history_screen import HistoryScreen
+from tui.screens.reference_screen import ReferenceScreen
 from tui.screens.search_screen import SearchScreen
 from tui.semantic import SemanticState
 from tui.snippets import SnippetStarter, start_snippet
 from tui.widgets.search.search_input import SearchInput
+
+if TYPE_CHECKING:
+    from glossary.reference import ReferenceLayer
 
 SEMANTIC_TEXT: dict[SemanticState, str] = {
     SemanticState.OFF: _("lexical only"),
@@ -142,6 +147,8 @@ class GlossaryApp(App[None]):
         """Every entry, once loaded in a worker; lookups here never wait on the engine."""
         self._collector = FreezingCollector()
         self._entry_screen: EntryScreen | None = None
+        self._reference: ReferenceLayer | None = None
+        """The installed torch's reference layer, once a reference page was opened."""
         self.add_mode(ENTRY_MODE, self._new_entry_screen)
         self.theme = DARK_THEME
         self.settings = Settings()
@@ -302,6 +309,9 @@ class GlossaryApp(App[None]):
             return
         if isinstance(self.screen, SearchScreen) and self.screen.shown_query.strip():
             memory.remember_query(self, self.screen.shown_query)
+        if message.layer == "reference":
+            self._open_reference(self.engine, message.entry_id)
+            return
         if self.glossary is None:
             self._open_entry_when_loaded(message.entry_id)
             return
@@ -321,6 +331,35 @@ class GlossaryApp(App[None]):
             self.call_later(self.show_error, exc)
             return
         self.call_later(self._push_entry, entry)
+
+    @work(thread=True, exclusive=True, group="open-reference")
+    def _open_reference(self, engine: GlossaryEngine, name: str) -> None:
+        """A reference hit was chosen: find its page (the layer is read once, in a thread)."""
+        from glossary.reference.curated import linking_entries
+
+        if self._reference is None:
+            self._reference = reference_layer(engine)
+        layer = self._reference
+        found = layer.resolve(name) if layer is not None else None
+        if layer is None or found is None:
+            error = EntryNotFoundError(
+                _(
+                    "No page for {name}: the reference layer of the installed torch is not "
+                    "built. `torchgloss show {name}` builds it."
+                ).format(name=name)
+            )
+            self.call_later(self.show_error, error)
+            return
+        linked = linking_entries(self.glossary, found) if self.glossary is not None else []
+        screen = ReferenceScreen(found, layer.torch_version, linked)
+        self.call_later(self._push_reference, screen)
+
+    def _push_reference(self, screen: ReferenceScreen) -> None:
+        """Show a reference page over the results."""
+        if self.current_mode != SEARCH_MODE:
+            self.show_search()
+        self._close_dialogs()
+        self.push_screen(screen)
 
     async def _push_entry(self, entry: Entry) -> None:
         """Show ``entry``: on the entry screen if it is on show (a followed link, kept in its
@@ -508,10 +547,14 @@ class GlossaryApp(App[None]):
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen(), callback=self._search_again)
 
+    def on_search_for(self, message: SearchFor) -> None:
+        """A related word without an entry was chosen: search for it."""
+        self._search_again(message.words)
+
     def _search_again(self, query: str | None) -> None:
         if query:
             box = self.show_search().query_one(SearchInput)
-            box.value = query  # searches, as typing would
+            box.set_query(query)  # searches, as typing would
             box.focus()
 
     def action_bookmark(self) -> None:
@@ -521,6 +564,42 @@ class GlossaryApp(App[None]):
             self.notify("No entry selected.", severity="warning", timeout=3)
         else:
             memory.toggle(self, entry)
+
+    # -- documentation link -------------------------------------------------------------
+
+    def action_open_docs(self) -> None:
+        """Open the documentation page of the entry on show in the web browser."""
+        entry = self._current_entry()
+        url = docs_link(entry) if entry is not None else None
+        if entry is None or url is None:
+            what = entry.id if entry is not None else _("this entry")
+            self.notify(
+                _("No documentation link for {entry}.").format(entry=what),
+                severity="warning",
+                timeout=4,
+            )
+            return
+        self.open_link(url)
+
+    def open_link(self, url: str) -> None:
+        """Open ``url`` in the web browser, in a worker; say so, or offer it to copy."""
+
+        def work() -> None:
+            if open_in_browser(url):
+                self.call_from_thread(
+                    self.notify, _("Opened {url}").format(url=url), title=_("Browser"), timeout=4
+                )
+                return
+            self.call_from_thread(self.copy_to_clipboard, url)
+            self.call_from_thread(
+                self.notify,
+                _("No web browser to open it in; the link is copied: {url}").format(url=url),
+                title=_("Browser"),
+                severity="warning",
+                timeout=8,
+            )
+
+        self.run_worker(work, thread=True, group="browser")
 
     # -- clipboard ----------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from glossary.progress import ProgressCallback
 
 if TYPE_CHECKING:
     from glossary.loader import Glossary
+    from glossary.reference import ReferenceLayer
     from glossary.schema import Entry
     from glossary.search.types import Mode, SearchResponse
 
@@ -92,3 +93,18 @@ def warm_up(engine: GlossaryEngine) -> None:
 
     for query in ("torch", "自動微分"):
         engine.search(query, limit=1, mode=Mode.LEXICAL)
+
+
+def reference_layer(engine: GlossaryEngine) -> ReferenceLayer | None:
+    """The reference layer of the installed torch (what a reference hit is from), read from
+    where the engine built it: an engine may offer its own as ``reference_layer`` (the test
+    engine does); ``None`` when there is none. Reads a file: call it in a worker."""
+    own: ReferenceLayer | None = getattr(engine, "reference_layer", None)
+    if own is not None:
+        return own
+    from glossary.reference import ReferenceLayerError, load_reference_layer
+
+    try:
+        return load_reference_layer(build=False)
+    except ReferenceLayerError:
+        return None

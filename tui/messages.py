@@ -15,11 +15,24 @@ if TYPE_CHECKING:
 
 
 class OpenEntry(Message):
-    """Show the entry with this id (a result was chosen or a link followed)."""
+    """Show the entry with this id (a result was chosen or a link followed).
 
-    def __init__(self, entry_id: str) -> None:
+    ``layer`` is the hit's (:attr:`glossary.search.types.SearchHit.layer`): ``reference``
+    for a name of the installed torch that has no curated entry, whose page is shown instead.
+    """
+
+    def __init__(self, entry_id: str, layer: str = "curated") -> None:
         super().__init__()
         self.entry_id = entry_id
+        self.layer = layer
+
+
+class SearchFor(Message):
+    """Search for these words (a related word without an entry of its own was chosen)."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__()
+        self.words = words
 
 
 class RunFinished(Message):

@@ -17,7 +17,8 @@ from tui.messages import OpenEntry
 from tui.screens.dialogs import ConfirmRunScreen, ErrorDialog
 from tui.screens.entry_screen import EntryScreen
 from tui.screens.search_screen import SearchScreen
-from tui.widgets.entry.relations import RelationLink
+from tui.screens.snippet_editor import SnippetEditor, SnippetEditorScreen
+from tui.widgets.entry.relations import RelationLink, RelationSearch
 from tui.widgets.entry.run_panel import RunPanel
 from tui.widgets.footer import KeyFooter
 from tui.widgets.paragraph import Paragraph
@@ -50,6 +51,16 @@ async def run_confirmed(app: GlossaryApp, pilot: Pilot[None]) -> None:
     await pilot.press("r")
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
     await pilot.press("y")
+
+
+async def focus_link(pilot: Pilot[None], ref: str) -> None:
+    """Tab until the link to ``ref`` has the focus (the words without an entry come first)."""
+    for _ in range(20):
+        focused = pilot.app.focused
+        if isinstance(focused, RelationLink) and focused.ref == ref:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"Tab never reached the link to {ref}")
 
 
 def status_of(panel: RunPanel) -> str:
@@ -90,8 +101,7 @@ async def test_follow_links_and_come_back_through_history(lexical_engine: Lexica
         await type_query(pilot, "自動微分")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
-        await pilot.press("tab")
-        assert isinstance(app.focused, RelationLink) and app.focused.ref == "tensor"
+        await focus_link(pilot, "tensor")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.entry.id == "tensor")
         await pilot.press("tab", "tab")  # tensor → autograd, torch.cat: take torch.cat
@@ -253,7 +263,8 @@ async def test_the_next_entry_opens_fresh_on_the_same_screen(
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_entry(app, pilot, "autograd")
-        await pilot.press("tab", "tab", "enter")  # follow a link: history of one
+        await focus_link(pilot, "torch.cat")
+        await pilot.press("enter")  # follow a link: history of one
         await wait_for(pilot, lambda: screen.entry.id == "torch.cat")
         await pilot.press("r")
         await wait_for(pilot, lambda: not screen.run_panel.running)
@@ -397,3 +408,192 @@ async def test_trust_is_decided_for_the_code_that_runs(tmp_path: Path) -> None:
         await pilot.press("r")
         await wait_for(pilot, lambda: "user code ran" in screen.run_panel.output, timeout=30)
         assert not isinstance(app.screen, ConfirmRunScreen)
+
+
+async def test_a_word_without_an_entry_searches_for_itself(lexical_engine: LexicalEngine) -> None:
+    """Issue 23, point 10: a related word shown with "·" is no dead end. Tab reaches it, and
+    Enter searches for it."""
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        words = [word.words for word in screen.query(RelationSearch)]
+        assert words == [
+            "automatic differentiation",
+            "numerical differentiation",
+            "gradient",
+            "backward",
+        ]
+        await pilot.press("tab")
+        assert isinstance(app.focused, RelationSearch)
+        assert app.focused.text == "· automatic differentiation  自動微分（じどうびぶん）"
+        while not (isinstance(app.focused, RelationSearch) and app.focused.words == "gradient"):
+            await pilot.press("tab")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for(pilot, lambda: app.screen.shown_query == "gradient")
+        box = app.screen.query_one(SearchInput)
+        assert box.value == "gradient" and box.has_focus
+        assert "autograd" in [row.hit.id for row in app.screen.query_one(ResultsList).rows]
+
+
+def record_opened(monkeypatch: pytest.MonkeyPatch, found: bool = True) -> list[str]:
+    """The web browser, replaced at the OS boundary by one that records what it opened
+    (``found=False``: no browser on this machine)."""
+    import webbrowser
+
+    opened: list[str] = []
+
+    class Recorder(webbrowser.BaseBrowser):
+        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            opened.append(url)
+            return True
+
+    def get(using: str | None = None) -> webbrowser.BaseBrowser:
+        if not found:
+            raise webbrowser.Error("could not locate runnable browser")
+        return Recorder("recorder")
+
+    monkeypatch.setattr(webbrowser, "get", get)
+    return opened
+
+
+async def test_o_opens_the_documentation_link(
+    lexical_engine: LexicalEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 23, point 10: ``o`` opens the entry's documentation page in the web browser."""
+    opened = record_opened(monkeypatch)
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entry(app, pilot, "torch.cat")
+        assert "Docs" in footer_says(app.screen)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: opened)
+        assert opened == ["https://docs.pytorch.org/docs/stable/generated/torch.cat.html"]
+        await open_entry(app, pilot, "flashlight")  # no source, no API: nothing to open
+        await pilot.press("o")
+        await wait_for(pilot, lambda: app._notifications)
+        assert "No documentation link for flashlight" in list(app._notifications)[-1].message
+        assert len(opened) == 1
+
+
+async def test_without_a_browser_the_link_is_copied(
+    lexical_engine: LexicalEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_opened(monkeypatch, found=False)
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_entry(app, pilot, "torch.cat")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: app.clipboard.startswith("https://"))
+        assert app.clipboard == "https://docs.pytorch.org/docs/stable/generated/torch.cat.html"
+
+
+async def test_x_and_escape_close_the_output_after_a_run(lexical_engine: LexicalEngine) -> None:
+    """Issue 23, point 6: x cancels a run, and once it has ended x (or Escape) closes it."""
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        panel = screen.run_panel
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not panel.running)
+        assert panel.display and "Close" in footer_says(screen)
+        await pilot.press("x")
+        assert not panel.display and "Close" not in footer_says(screen)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not panel.running and panel.output)
+        await pilot.press("escape")  # first the output, then the entry
+        assert not panel.display and isinstance(app.screen, EntryScreen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+
+
+async def test_the_output_opens_short_under_the_code_and_resizes(
+    lexical_engine: LexicalEngine,
+) -> None:
+    """At 80×24 the example stays in view above the output; + and − change its height."""
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        panel = screen.run_panel
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not panel.running)
+        await pilot.pause(0.1)
+        code = screen.query_one("#snippet-code")
+        view = screen.entry_view.region
+        assert panel.region.height <= 8
+        assert code.region.y >= view.y and code.region.bottom <= panel.region.y
+        assert view.bottom <= panel.region.y  # the view ends where the output begins
+        heights = [panel.region.height]
+        for key in ("plus", "plus", "plus", "minus"):
+            await pilot.press(key)
+            await pilot.pause()
+            heights.append(panel.region.height)
+        assert heights[0] < heights[1] < heights[2] == heights[3] > heights[4] == heights[1]
+
+
+async def edit_to(pilot: Pilot[None], code: str) -> None:
+    """Open the editor with e, replace its text by typing ``code``."""
+    await pilot.press("e")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SnippetEditorScreen))
+    editor = pilot.app.screen.query_one(SnippetEditor)
+    assert editor.has_focus
+    editor.select_all()
+    await pilot.press(*code)
+    assert editor.text == code
+
+
+async def test_edit_the_example_and_run_it_again(lexical_engine: LexicalEngine) -> None:
+    """Issue 23, point 6: e edits the example, Ctrl+R runs the edit in the same runner.
+    An edit of a bundled example is not trusted: it asks once for each exact text."""
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        panel = screen.run_panel
+        await edit_to(pilot, "print('edited', 6 * 7)")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        assert app.screen.edited and app.screen.code == "print('edited', 6 * 7)"
+        await pilot.press("n")  # not confirmed: nothing runs
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert not panel.display and screen.edited["autograd"] == "print('edited', 6 * 7)"
+
+        await pilot.press("e")  # the edit was kept
+        await wait_for(pilot, lambda: isinstance(app.screen, SnippetEditorScreen))
+        assert app.screen.text == "print('edited', 6 * 7)"
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRunScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not panel.running and panel.output, timeout=30)
+        assert panel.output.strip() == "edited 42"
+        assert panel.border_title.endswith("edited")
+
+        await pilot.press("x", "e", "ctrl+r")  # confirmed once: runs again without asking
+        await wait_for(pilot, lambda: panel.runs_started == 2)
+        assert not isinstance(app.screen, ConfirmRunScreen)
+        await wait_for(pilot, lambda: not panel.running and panel.output, timeout=30)
+        assert panel.output.strip() == "edited 42"
+
+        await pilot.press("r")  # r still runs the example itself
+        await wait_for(pilot, lambda: panel.runs_started == 3 and not panel.running)
+        assert panel.output.splitlines()[:2] == ["y = 9.0", "dy/dx = 6.0"]
+
+
+async def test_escape_closes_the_editor_and_a_plain_edit_back_runs_unasked(
+    lexical_engine: LexicalEngine,
+) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entry(app, pilot, "autograd")
+        original = screen.entry.snippet.code  # type: ignore[union-attr]
+        await edit_to(pilot, "print(1)")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.edited == {"autograd": "print(1)"} and not screen.run_panel.display
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, SnippetEditorScreen))
+        app.screen.query_one(SnippetEditor).load_text(original)
+        await pilot.press("ctrl+r")  # the bundled example's own text: trusted, no dialog
+        await wait_for(pilot, lambda: screen.run_panel.runs_started == 1)
+        assert not isinstance(app.screen, ConfirmRunScreen) and not screen.edited
+        await wait_for(pilot, lambda: not screen.run_panel.running)
+        assert "dy/dx = 6.0" in screen.run_panel.output

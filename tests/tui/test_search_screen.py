@@ -48,10 +48,48 @@ async def test_pasting_japanese_searches(lexical_engine: LexicalEngine) -> None:
     app = make_app(lexical_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         query = app.screen.query_one(SearchInput)
-        query.post_message(events.Paste("懐中電灯\nsecond line is ignored"))
+        query.post_message(events.Paste("懐中電灯"))
         await wait_for(pilot, lambda: result_ids(app))
         assert query.value == "懐中電灯"
         assert result_ids(app)[0] == "flashlight"
+
+
+TRACEBACK = """Traceback (most recent call last):
+  File "train.py", line 12, in <module>
+    out = model(x)
+RuntimeError: mat1 and mat2 shapes cannot be multiplied (64x512 and 256x10)
+"""
+
+
+async def test_a_pasted_traceback_is_searched_whole(lexical_engine: LexicalEngine) -> None:
+    """Issue 23, point 5: Textual's Input keeps the first line of a paste; the query box
+    keeps all four, shows them on one line, and the engine gets them as pasted."""
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.glossary is not None)  # warm-up queries done
+        query = app.screen.query_one(SearchInput)
+        query.post_message(events.Paste(TRACEBACK))
+        whole = TRACEBACK.strip()
+        await wait_for(pilot, lambda: app.screen.shown_query == whole)
+        assert lexical_engine.searches[-1] == whole
+        assert query.value == " ⏎ ".join(TRACEBACK.strip("\n").split("\n"))
+        assert query.value.endswith("(64x512 and 256x10)")
+        # Typing after the paste edits the same query; its line breaks stay.
+        await pilot.press("end", "!")
+        await wait_for(pilot, lambda: app.screen.shown_query == whole + "!")
+
+
+async def test_a_paste_with_the_results_focused_goes_to_the_query(
+    lexical_engine: LexicalEngine,
+) -> None:
+    app = make_app(lexical_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_query(pilot, "torch")
+        await pilot.press("down")
+        assert isinstance(app.focused, ResultsList)
+        app.focused.post_message(events.Paste("tensor\nsecond line"))
+        await wait_for(pilot, lambda: app.screen.shown_query == "torchtensor\nsecond line")
+        assert isinstance(app.focused, SearchInput)
 
 
 async def test_terminal_cursor_follows_the_caret_for_ime(lexical_engine: LexicalEngine) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.loader import Glossary, collect
+from glossary.reference import ReferenceEntry, ReferenceLayer
 from glossary.schema import Entry
 from glossary.search.types import Match, Mode, SearchHit, SearchResponse, Signal
 from glossary.snippets.runner import OutputChunk, RunResult
@@ -26,8 +27,30 @@ BUNDLED = DATA / "bundled"
 USER = DATA / "user"
 
 
+RSQRT = ReferenceEntry(
+    name="torch.rsqrt",
+    aliases=("rsqrt",),
+    kind="function",
+    module="torch",
+    signature="(input, *, out=None) -> Tensor",
+    summary="Returns a new tensor with the reciprocal of the square-root of each element.",
+    doc=(
+        "rsqrt(input, *, out=None) -> Tensor\n\n"
+        "Returns a new tensor with the reciprocal of the square-root of each of\n"
+        "the elements of :attr:`input`.\n\n"
+        ".. math::\n    \\text{out}_{i} = \\frac{1}{\\sqrt{\\text{input}_{i}}}\n"
+    ),
+    url="https://docs.pytorch.org/docs/stable/generated/torch.rsqrt.html",
+    examples=(),
+    deprecated=False,
+)
+"""A reference entry (a torch name without a curated entry), as the real layer has it."""
+
+
 class LexicalEngine:
     """Exact and substring matching over the fixture glossary; semantic loading is simulated.
+
+    Its reference layer has one name, :data:`RSQRT`, found when the query is that name.
 
     :meth:`ensure_semantic` waits until ``semantic_gate`` is set, so a test decides when the
     "loading" state turns into "ready".
@@ -40,6 +63,7 @@ class LexicalEngine:
         self.semantic_gate = threading.Event()
         self._semantic = False
         self.searches: list[str] = []
+        self.reference_layer = ReferenceLayer([RSQRT], "2.0.0", [], "fixture")
 
     @property
     def semantic_ready(self) -> bool:
@@ -94,6 +118,22 @@ class LexicalEngine:
                     )
                 )
         hits.sort(key=lambda h: (-h.score, h.id))
+        found = self.reference_layer.resolve(query)
+        if found is not None and kind in (None, "api"):
+            hits.insert(
+                0,
+                SearchHit(
+                    id=found.name,
+                    term_en=found.name,
+                    term_ja="",
+                    kind="api",
+                    api=found.name,
+                    score=1.0,
+                    matched_by=(Match(Signal.NAME, query, 1.0),),
+                    summary_en=found.summary,
+                    layer="reference",
+                ),
+            )
         return SearchResponse(
             query=query,
             results=hits[:limit],

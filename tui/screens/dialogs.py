@@ -28,22 +28,32 @@ class ConfirmRunScreen(ModalScreen[bool]):
         Binding("n", "dismiss(False)", _("Don't run"), show=False),
     ]
 
-    def __init__(self, entry_id: str, source: Path | None, code: str) -> None:
+    def __init__(
+        self, entry_id: str, source: Path | None, code: str, *, edited: bool = False
+    ) -> None:
         super().__init__()
         self.entry_id = entry_id
         self.source = source
         self.code = code
+        self.edited = edited
+        """The code is the reader's edit of the example (not the example itself)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-warning") as dialog:
-            dialog.border_title = _("Run code from a user folder?")
-            where = f" from {_display_path(self.source)}" if self.source else ""
-            yield Static(
-                f"The example of {self.entry_id!r} comes{where}, not from torchgloss's own "
-                "glossary. It runs as a Python program with your permissions.",
-                markup=False,
-                classes="dialog-message",
-            )
+            if self.edited:
+                dialog.border_title = _("Run the edited code?")
+                message = _(
+                    "This is your edit of the example of {entry}, not torchgloss's own code. "
+                    "It runs as a Python program with your permissions."
+                ).format(entry=repr(self.entry_id))
+            else:
+                dialog.border_title = _("Run code from a user folder?")
+                where = f" from {_display_path(self.source)}" if self.source else ""
+                message = (
+                    f"The example of {self.entry_id!r} comes{where}, not from torchgloss's own "
+                    "glossary. It runs as a Python program with your permissions."
+                )
+            yield Static(message, markup=False, classes="dialog-message")
             with VerticalScroll(id="dialog-code"):
                 yield Static(self.code, markup=False)
             with Horizontal(classes="dialog-buttons"):

@@ -25,6 +25,7 @@ from textual.widgets import Button, Header
 from glossary.i18n import _
 from glossary.snippets.trust import code_digest, is_trusted_code
 from tui.screens.dialogs import ConfirmRunScreen
+from tui.screens.snippet_editor import EditedCode, SnippetEditorScreen
 from tui.widgets.entry.entry_view import EntryView
 from tui.widgets.entry.run_panel import RunPanel
 from tui.widgets.footer import KeyFooter
@@ -41,11 +42,17 @@ class EntryScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close_run", _("Close output"), show=False),
         Binding("escape,backspace", "back", _("Back")),
         Binding("r", "run", _("Run")),
+        Binding("e", "edit", _("Edit")),
         Binding("x", "cancel_run", _("Cancel")),
+        Binding("x", "close_run", _("Close")),
+        Binding("plus,equals_sign", "resize_run(1)", _("Taller output"), show=False),
+        Binding("minus", "resize_run(-1)", _("Shorter output"), show=False),
         Binding("y", "copy_snippet", _("Copy code")),
-        Binding("c", "copy_term", _("Copy term")),
+        Binding("c", "copy_term", _("Copy term"), show=False),
+        Binding("o", "app.open_docs", _("Docs")),
         Binding("b", "app.bookmark", "Bookmark", show=False),
         Binding("slash", "app.new_search", _("Search"), show=False),
     ]
@@ -57,6 +64,8 @@ class EntryScreen(Screen[None]):
         """Entries left by following a link, with their scroll positions, oldest first."""
         self.confirmed: set[str] = set()
         """Digests (:func:`~glossary.snippets.trust.code_digest`) of code the user let run."""
+        self.edited: dict[str, str] = {}
+        """The reader's own version of an example, by entry id, for as long as the app runs."""
 
     @property
     def entry(self) -> Entry:
@@ -152,15 +161,21 @@ class EntryScreen(Screen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer Run only with a snippet (dimmed while running), Cancel only while running."""
+        """Offer Run and Edit only with a snippet (dimmed while running), Cancel only while
+        running, closing and resizing the output only while it is on show."""
+        entry_actions = ("run", "edit", "cancel_run", "copy_snippet", "copy_term", "open_docs")
         if self._entry is None:
-            return action not in ("run", "cancel_run", "copy_snippet", "copy_term")
-        if action == "run":
+            return action not in entry_actions
+        if action in ("run", "edit"):
             if self.entry.snippet is None:
                 return False
             return None if self.run_panel.running else True
         if action == "cancel_run":
             return self.run_panel.running
+        if action == "close_run":
+            return self.run_panel.display and not self.run_panel.running
+        if action == "resize_run":
+            return self.run_panel.display
         if action == "copy_snippet":
             return self.entry.snippet is not None
         return True
@@ -175,27 +190,76 @@ class EntryScreen(Screen[None]):
     def action_run(self) -> None:
         """Run the snippet; code from a user folder asks first (once for each exact text)."""
         entry = self.entry
-        snippet = entry.snippet
-        if snippet is None or self.run_panel.running:
+        if entry.snippet is not None and not self.run_panel.running:
+            self._run_checked(entry, entry)
+
+    def action_edit(self) -> None:
+        """Edit the example (the reader's last version of it, if any), then run it."""
+        entry = self.entry
+        if entry.snippet is None or self.run_panel.running:
             return
-        digest = code_digest(snippet.code)
-        glossary = self.gloss_app.glossary
-        if digest in self.confirmed or is_trusted_code(glossary, entry):
-            self.run_panel.start(entry)
-            return
-        origin = glossary.origins.get(entry.id) if glossary is not None else None
+        code = self.edited.get(entry.id, entry.snippet.code)
         self.app.push_screen(
-            ConfirmRunScreen(entry.id, origin.path if origin else None, snippet.code),
-            callback=partial(self._start_confirmed, entry, digest),
+            SnippetEditorScreen(entry.id, code), callback=partial(self._edited, entry)
         )
 
-    def _start_confirmed(self, entry: Entry, digest: str, confirmed: bool | None) -> None:
-        """Run what the dialog showed, and only that: ``entry`` is the one it was asked for."""
+    def _edited(self, entry: Entry, result: EditedCode | None) -> None:
+        """Keep the edited text; run it if asked (as the example: isolated, and asked first
+        unless it is, to the letter, a bundled example)."""
+        if result is None or entry.snippet is None:
+            return
+        if result.code == entry.snippet.code:
+            self.edited.pop(entry.id, None)
+        else:
+            self.edited[entry.id] = result.code
+        if result.run and self._entry is entry and not self.run_panel.running:
+            snippet = entry.snippet.model_copy(update={"code": result.code})
+            self._run_checked(entry, entry.model_copy(update={"snippet": snippet}))
+
+    def _run_checked(self, shown: Entry, to_run: Entry) -> None:
+        """Run ``to_run`` (``shown``'s example, or an edited copy of it) if its code may run
+        without asking; else ask first."""
+        snippet = to_run.snippet
+        assert snippet is not None
+        edited = to_run is not shown
+        digest = code_digest(snippet.code)
+        glossary = self.gloss_app.glossary
+        if digest in self.confirmed or is_trusted_code(glossary, to_run):
+            self.run_panel.start(to_run, edited=edited)
+            self._show_snippet()
+            return
+        origin = glossary.origins.get(shown.id) if glossary is not None else None
+        self.app.push_screen(
+            ConfirmRunScreen(
+                shown.id, origin.path if origin else None, snippet.code, edited=edited
+            ),
+            callback=partial(self._start_confirmed, shown, to_run, digest),
+        )
+
+    def _start_confirmed(
+        self, shown: Entry, to_run: Entry, digest: str, confirmed: bool | None
+    ) -> None:
+        """Run what the dialog showed, and only that: ``shown`` is the entry it was asked for."""
         if not confirmed:
             return
         self.confirmed.add(digest)
-        if self._entry is entry:
-            self.run_panel.start(entry)
+        if self._entry is shown:
+            self.run_panel.start(to_run, edited=to_run is not shown)
+            self._show_snippet()
+
+    def _show_snippet(self) -> None:
+        """Bring the example into view above the output panel once it is laid out."""
+        snippet = self.entry_view.query_one("#snippet")
+        self.call_after_refresh(snippet.scroll_visible, animate=False, top=True)
+
+    def action_close_run(self) -> None:
+        """Hide the output of a run that has ended."""
+        self.run_panel.close()
+        self.refresh_bindings()
+
+    def action_resize_run(self, step: int) -> None:
+        """Make the output panel taller (1) or shorter (-1)."""
+        self.run_panel.change_height(step)
 
     def action_cancel_run(self) -> None:
         """Stop the running snippet."""

@@ -38,11 +38,17 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Entry 項目",
         [
-            ("Tab  Shift+Tab", _("next / previous link (words marked → open their entry)")),
+            (
+                "Tab  Shift+Tab",
+                _("next / previous link (→ opens its entry, · searches for the word)"),
+            ),
             ("Enter, click", _("follow the link")),
             ("Esc, Backspace", _("back: the previous entry, then the results")),
             ("r", _("run the example (examples from your own folders ask first)")),
-            ("x", _("cancel the running example")),
+            ("e  Ctrl+R", _("edit the example; in the editor, run the edited code")),
+            ("x  Esc", _("cancel the running example; once it has ended, close the output")),
+            ("+  −", _("taller / shorter output")),
+            ("o", _("open the documentation page in the web browser")),
             ("y  c", _("copy the example's code / the term")),
             ("b", "bookmark the entry (again: remove the bookmark)"),
             ("/", _("new search")),

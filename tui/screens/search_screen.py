@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Key, Resize
+from textual.events import Key, Paste, Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, OptionList, Select, Static
@@ -145,8 +145,9 @@ class SearchScreen(Screen[None]):
 
     @property
     def query_text(self) -> str:
-        """The query as typed, without surrounding spaces."""
-        return self.query_one(SearchInput).value.strip()
+        """The query as typed or pasted (with a pasted text's line breaks), without
+        surrounding spaces."""
+        return self.query_one(SearchInput).query.strip()
 
     @on(Input.Changed, "#query")
     def _on_query_changed(self) -> None:
@@ -264,7 +265,8 @@ class SearchScreen(Screen[None]):
     def _on_result_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.post_message(OpenEntry(event.option.id))
+            layer = self.query_one(ResultsList).layer_of(event.option.id)
+            self.post_message(OpenEntry(event.option.id, layer))
 
     @on(OptionList.OptionHighlighted, "#results")
     def _on_result_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -281,10 +283,15 @@ class SearchScreen(Screen[None]):
         self._preview_timer = None
         if not self.query_one("#preview").has_class("-shown"):
             return
-        entry_id = self.query_one(ResultsList).highlighted_id
+        results = self.query_one(ResultsList)
+        entry_id = results.highlighted_id
         preview = self.query_one("#preview", EntryPreview)
+        hit = results.hit_of(entry_id) if entry_id else None
+        if hit is not None and hit.layer == "reference":
+            preview.show_reference(hit)
+            return
         entry = self.gloss_app.lookup_entry(entry_id) if entry_id else None
-        if preview.entry is not entry:
+        if preview.entry is not entry or entry is None:
             preview.entry = entry
 
     def on_resize(self, event: Resize) -> None:
@@ -317,6 +324,14 @@ class SearchScreen(Screen[None]):
             query.focus()
             query.insert_text_at_cursor(event.character)
 
+    def on_paste(self, event: Paste) -> None:
+        """A paste while the results have the focus goes to the query box, as typing does."""
+        query = self.query_one(SearchInput)
+        if not query.has_focus:
+            event.stop()
+            query.focus()
+            query.post_message(Paste(event.text))
+
     def on_screen_resume(self) -> None:
         self.query_one(SearchInput).sync_terminal_cursor()
 
@@ -336,7 +351,7 @@ class SearchScreen(Screen[None]):
         if entry_id is None and results.option_count:
             entry_id = results.get_option_at_index(0).id
         if entry_id:
-            self.post_message(OpenEntry(entry_id))
+            self.post_message(OpenEntry(entry_id, results.layer_of(entry_id)))
 
     def action_focus_results(self) -> None:
         """Move from the query box into the results."""

@@ -1,7 +1,9 @@
 """Synonyms, antonyms, co-occurring and related words; those that link to entries are links.
 
-A link is a focusable one-line widget: Tab reaches it, Enter or a click follows it. Words
-without a link are plain text, so the reader can tell at a glance which ones lead somewhere.
+A link is a focusable one-line widget (``→ word``): Tab reaches it, Enter or a click follows
+it. A word without an entry of its own (``· word``) is focusable too: Enter or a click
+searches for it, so no related word is a dead end, and the reader still tells at a glance
+which ones lead straight to an entry.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Label
 
+from glossary.i18n import _
 from glossary.schema import Relation, Term
 from tui.format import tidy_japanese
-from tui.messages import OpenEntry
+from tui.messages import OpenEntry, SearchFor
 from tui.widgets.paragraph import Paragraph
 
 RELATION_TITLES: dict[str, str] = {
@@ -51,38 +54,34 @@ def relation_text(item: Relation, lookup: TermLookup) -> str:
     return text
 
 
+def search_words(item: Relation) -> str:
+    """What a word without an entry searches for: its English, else its Japanese, else the
+    id it names."""
+    return item.en or item.ja or item.ref or ""
+
+
 @dataclass(frozen=True, slots=True)
 class RelationLine:
-    """What a relation group shows, in order: ``words`` (plain words, one per line), a
-    ``link`` to the entry ``ref``, or the ``note`` under the word before it."""
+    """What a relation group shows, in order: a ``link`` to the entry ``ref``, a ``search``
+    for the words ``ref`` (a word without an entry), or the ``note`` under the word before
+    it."""
 
-    kind: Literal["words", "link", "note"]
+    kind: Literal["link", "search", "note"]
     text: str
     ref: str | None = None
 
 
 def relation_lines(items: list[Relation], lookup: TermLookup) -> list[RelationLine]:
-    """The lines of one relation group; plain words in a row share one ``words`` line
-    (one widget on the entry screen: fewer widgets, faster)."""
+    """The lines of one relation group: a link or a search for each item, then its note."""
     lines: list[RelationLine] = []
-    words: list[str] = []
     for item in items:
         text = relation_text(item, lookup)
-        is_link = bool(item.ref) and lookup(item.ref or "") is not None
-        if not is_link and item.note is None:
-            words.append(f"· {text}")
-            continue
-        if words:
-            lines.append(RelationLine("words", "\n".join(words)))
-            words = []
-        if is_link and item.ref:
+        if item.ref and lookup(item.ref) is not None:
             lines.append(RelationLine("link", text, item.ref))
         else:
-            lines.append(RelationLine("words", f"· {text}"))
+            lines.append(RelationLine("search", text, search_words(item)))
         if item.note is not None:
             lines.append(RelationLine("note", f"  {item.note.en} / {tidy_japanese(item.note.ja)}"))
-    if words:
-        lines.append(RelationLine("words", "\n".join(words)))
     return lines
 
 
@@ -110,29 +109,53 @@ class RelationLink(Paragraph, can_focus=True):
         self.action_follow()
 
 
-def line_class(line: RelationLine) -> str:
-    """The class of the plain widget that shows a ``words`` or ``note`` line."""
-    return "relation-note" if line.kind == "note" else "relation-word"
+class RelationSearch(Paragraph, can_focus=True):
+    """A related word without an entry of its own: Enter or a click searches for it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "search", _("Search for it"))]
+
+    def __init__(self, text: str, words: str) -> None:
+        super().__init__("", hanging=2, by_words=True, classes="relation-word")
+        self.show_words(text, words)
+
+    def show_words(self, text: str, words: str) -> None:
+        """Show ``text``; searching finds ``words``."""
+        self.text = f"· {text}"
+        self.words = words
+        self.tooltip = _("Search for “{words}”").format(words=words)
+
+    def action_search(self) -> None:
+        """Ask the app to search for the word."""
+        self.post_message(SearchFor(self.words))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_search()
 
 
 def line_widget(line: RelationLine) -> Paragraph:
     """A new widget showing ``line``."""
-    if line.ref is not None:
+    if line.kind == "link" and line.ref is not None:
         return RelationLink(line.text, line.ref)
-    return Paragraph(line.text, hanging=2, by_words=line.kind != "note", classes=line_class(line))
+    if line.kind == "search" and line.ref is not None:
+        return RelationSearch(line.text, line.ref)
+    return Paragraph(line.text, hanging=2, classes="relation-note")
 
 
 def show_line(widget: Widget, line: RelationLine) -> bool:
     """Show ``line`` on a widget made by :func:`line_widget` for a line of the same kind;
     ``False`` (and nothing changed) when it was made for another kind."""
     if isinstance(widget, RelationLink):
-        if line.ref is None:
+        if line.kind != "link" or line.ref is None:
             return False
         widget.show_link(line.text, line.ref)
         return True
-    if line.ref is not None or not isinstance(widget, Paragraph):
-        return False
-    if not widget.has_class(line_class(line)):
+    if isinstance(widget, RelationSearch):
+        if line.kind != "search" or line.ref is None:
+            return False
+        widget.show_words(line.text, line.ref)
+        return True
+    if line.kind != "note" or not isinstance(widget, Paragraph):
         return False
     widget.text = line.text
     return True

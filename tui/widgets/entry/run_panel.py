@@ -4,6 +4,10 @@ The run itself happens in a worker thread that reads the runner's stream; it onl
 a buffer, and a timer on the UI side moves what arrived into the log ten times a second.
 However fast or slow a snippet prints, the UI thread does a bounded amount of work and stays
 responsive, and Cancel is always one keystroke away.
+
+Once a run has ended the same key (x) closes the panel. The panel has three heights
+(:data:`PANEL_SIZES`): it opens short, so that on a small terminal the example stays in view
+above it, and grows or shrinks a step at a time.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from textual.widgets import Button, Log, Static
 from textual.worker import Worker, WorkerState
 
 from glossary.errors import GlossaryError
+from glossary.i18n import _
 from tui.messages import RunFinished
 
 if TYPE_CHECKING:
@@ -31,23 +36,31 @@ if TYPE_CHECKING:
 FLUSH_INTERVAL_S = 0.1
 """How often arrived output is moved into the log (and the elapsed time updated)."""
 
+PANEL_SIZES = ("short", "half", "tall")
+"""The panel's heights, smallest first (each a class styled in ``app.tcss``); it opens with
+the first."""
+
 
 def describe_result(result: RunResult, cancelled: bool) -> tuple[str, str]:
     """The outcome class and one status line for a finished run, in plain words."""
     seconds = result.duration_s
     if result.skipped:
-        return "skipped", f"Not run: {result.skipped}"
+        return "skipped", _("Not run: {reason}").format(reason=result.skipped)
     if cancelled or result.cancelled:
-        return "cancelled", f"Cancelled after {seconds:.1f} s"
+        return "cancelled", _("Cancelled after {seconds} s").format(seconds=f"{seconds:.1f}")
     if result.timed_out:
-        return "timeout", f"Timed out: stopped after {seconds:.1f} s"
+        return "timeout", _("Timed out: stopped after {seconds} s").format(seconds=f"{seconds:.1f}")
     if result.truncated:
-        return "error", f"Stopped after {seconds:.1f} s: too much output"
+        return "error", _("Stopped after {seconds} s: too much output").format(
+            seconds=f"{seconds:.1f}"
+        )
     if result.exit_code == 0:
-        return "ok", f"Finished in {seconds:.1f} s (exit status 0)"
+        return "ok", _("Finished in {seconds} s (exit status 0)").format(seconds=f"{seconds:.1f}")
     if result.exit_code is None:
-        return "error", f"Failed after {seconds:.1f} s: the run ended without an exit status"
-    return "error", f"Failed with exit status {result.exit_code} after {seconds:.1f} s"
+        failed = _("Failed after {seconds} s: the run ended without an exit status")
+        return "error", failed.format(seconds=f"{seconds:.1f}")
+    failed = _("Failed with exit status {code} after {seconds} s")
+    return "error", failed.format(code=result.exit_code, seconds=f"{seconds:.1f}")
 
 
 class RunPanel(Vertical):
@@ -55,11 +68,14 @@ class RunPanel(Vertical):
 
     running: reactive[bool] = reactive(False)
     """True from start until the run has ended (the screen shows Cancel while it is)."""
+    height_step: reactive[int] = reactive(0)
+    """Which of :data:`PANEL_SIZES` the panel has."""
 
     def __init__(
         self, starter: SnippetStarter, *, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self.add_class(f"-{PANEL_SIZES[0]}")
         self._starter = starter
         self._lock = threading.Lock()
         self._pending: list[str] = []
@@ -74,7 +90,8 @@ class RunPanel(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="run-header"):
             yield Static("", id="run-status")
-            yield Button("Cancel  x", id="cancel-run", compact=True, disabled=True)
+            yield Static(_("e edit · + − size"), id="run-keys")
+            yield Button(_("Close") + "  x", id="cancel-run", compact=True)
         yield Log(id="run-log", max_lines=10_000)
 
     @property
@@ -87,12 +104,14 @@ class RunPanel(Vertical):
         """Everything shown so far (for tests and for copying)."""
         return "\n".join(self.log_widget.lines)
 
-    def start(self, entry: Entry) -> None:
-        """Run ``entry``'s snippet; does nothing while another run is going."""
+    def start(self, entry: Entry, *, edited: bool = False) -> None:
+        """Run ``entry``'s snippet (``edited``: code the reader changed, which the title
+        says); does nothing while another run is going."""
         if self.running or entry.snippet is None:
             return
         self.display = True
-        self.border_title = f"Output 出力 · {entry.id}"
+        title = f"Output 出力 · {entry.id}"
+        self.border_title = title + " · " + _("edited") if edited else title
         self.log_widget.clear()
         with self._lock:
             self._pending.clear()
@@ -101,7 +120,7 @@ class RunPanel(Vertical):
         self._started = monotonic()
         self.runs_started += 1
         self.running = True
-        self._set_status("running", "Running… 0.0 s")
+        self._set_status("running", _("Running… {seconds} s").format(seconds="0.0"))
         self._timer = self.set_interval(FLUSH_INTERVAL_S, self._flush)
         self._run(entry)
 
@@ -111,11 +130,25 @@ class RunPanel(Vertical):
         self.display = False
         self.log_widget.clear()
 
+    def close(self) -> None:
+        """Hide the output of a run that has ended (a running one must be cancelled first)."""
+        if not self.running:
+            self.display = False
+            self.log_widget.clear()
+
+    def change_height(self, step: int) -> None:
+        """Grow (``step`` 1) or shrink (-1) the panel by one of :data:`PANEL_SIZES`."""
+        self.height_step = max(0, min(len(PANEL_SIZES) - 1, self.height_step + step))
+
+    def watch_height_step(self, old: int, new: int) -> None:
+        self.remove_class(f"-{PANEL_SIZES[old]}")
+        self.add_class(f"-{PANEL_SIZES[new]}")
+
     def cancel(self) -> None:
         """Stop the run (it reports back as cancelled); safe to call at any time."""
         if self.running:
             self._stop_process()
-            self._set_status("running", "Cancelling…")
+            self._set_status("running", _("Cancelling…"))
 
     def _stop_process(self) -> None:
         """Ask the runner to stop; a run still starting stops as soon as it has started."""
@@ -130,12 +163,16 @@ class RunPanel(Vertical):
         self._stop_process()
 
     def watch_running(self, running: bool) -> None:
-        self.query_one("#cancel-run", Button).disabled = not running
+        button = self.query_one("#cancel-run", Button)
+        button.label = (_("Cancel") if running else _("Close")) + "  x"
 
     @on(Button.Pressed, "#cancel-run")
     def _on_cancel_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.cancel()
+        if self.running:
+            self.cancel()
+        else:
+            self.close()
 
     @work(thread=True, exclusive=True, group="snippet-run", exit_on_error=False)
     def _run(self, entry: Entry) -> None:
@@ -162,7 +199,8 @@ class RunPanel(Vertical):
         """A bug in the run itself still ends the run, visibly, instead of hanging it."""
         if event.worker.group == "snippet-run" and event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.post_message(RunFinished("error", f"Could not run the snippet: {error}"))
+            message = _("Could not run the snippet: {error}").format(error=error)
+            self.post_message(RunFinished("error", message))
 
     def on_run_finished(self, message: RunFinished) -> None:
         self._flush()
@@ -179,7 +217,8 @@ class RunPanel(Vertical):
         if pending:
             self.log_widget.write("".join(pending))
         if self.running and not self._cancel_requested:
-            self._set_status("running", f"Running… {monotonic() - self._started:.1f} s")
+            seconds = f"{monotonic() - self._started:.1f}"
+            self._set_status("running", _("Running… {seconds} s").format(seconds=seconds))
 
     def _set_status(self, outcome: str, text: str) -> None:
         status = self.query_one("#run-status", Static)

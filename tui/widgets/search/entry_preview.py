@@ -23,7 +23,9 @@ from textual.highlight import highlight
 from textual.style import Style
 from textual.widget import Widget
 
+from glossary.i18n import _
 from glossary.schema import Entry
+from glossary.search.types import SearchHit
 from tui.format import tidy_japanese
 from tui.messages import OpenEntry
 from tui.widgets.entry.entry_view import headword_ja, meta_content
@@ -36,6 +38,7 @@ from tui.widgets.entry.sections import (
 )
 from tui.widgets.paragraph import wrapped_lines
 from tui.widgets.parts import PartStyles
+from tui.widgets.search.results_list import NOT_CURATED
 
 EMPTY = "Nothing selected."
 
@@ -119,10 +122,12 @@ def section_blocks(entry: Entry, section: str, lookup: TermLookup) -> list[Block
                 continue
             blocks.append(_title(RELATION_TITLES[name]))
             for line in relation_lines(items, lookup):
-                text = f"→ {line.text}" if line.kind == "link" else line.text
-                component = f"entry-text--{'word' if line.kind == 'words' else line.kind}"
+                marks = {"link": "→ ", "search": "· "}
+                text = marks.get(line.kind, "") + line.text
+                component = f"entry-text--{'word' if line.kind == 'search' else line.kind}"
                 by_words = line.kind != "note"
-                block = Block("text", text, component, hanging=2, by_words=by_words, ref=line.ref)
+                ref = line.ref if line.kind == "link" else None
+                block = Block("text", text, component, hanging=2, by_words=by_words, ref=ref)
                 blocks.append(block)
         return blocks
     if section == "snippet":
@@ -190,6 +195,20 @@ class EntryText(Widget):
             self._blocks = [Block("text", EMPTY, "entry-text--aliases", gap=True)]
         else:
             self._blocks = entry_blocks(entry, self._lookup)
+        self._lines = None
+        self.refresh(layout=True)
+
+    def show_reference(self, hit: SearchHit) -> None:
+        """Show what a reference hit says of itself: its name, that it is not curated, its
+        summary (its page opens with Enter)."""
+        self._entry = None
+        self._highlighted.clear()
+        self._blocks = [
+            Block("text", hit.term_en, "entry-text--headword", gap=True),
+            Block("text", NOT_CURATED, "entry-text--note"),
+            Block("text", hit.summary_en or " ", "entry-text--definition", gap=True),
+            Block("text", _("Enter opens its page."), "entry-text--aliases", gap=True),
+        ]
         self._lines = None
         self.refresh(layout=True)
 
@@ -274,4 +293,9 @@ class EntryPreview(VerticalScroll):
     @entry.setter
     def entry(self, entry: Entry | None) -> None:
         self._text.show(entry)
+        self.scroll_home(animate=False)
+
+    def show_reference(self, hit: SearchHit) -> None:
+        """Show a reference hit (a torch name without a curated entry)."""
+        self._text.show_reference(hit)
         self.scroll_home(animate=False)

@@ -13,6 +13,7 @@ from textual.visual import Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from glossary.i18n import _
 from glossary.search.types import SearchHit, Signal
 from tui.widgets.parts import PartStyles
 
@@ -33,6 +34,10 @@ SIGNAL_LABELS: dict[Signal, str] = {
 }
 SIGNAL_ORDER = {signal: rank for rank, signal in enumerate(SIGNAL_LABELS)}
 SURFACE_SIGNALS = frozenset({Signal.NAME, Signal.ALIAS, Signal.READING, Signal.FUZZY})
+
+NOT_CURATED = _("not yet curated")
+"""The mark of a reference hit: the installed torch's own documentation of a name that has
+no curated entry (no Japanese, no examples of ours)."""
 
 
 def why_matched(hit: SearchHit) -> str:
@@ -97,6 +102,8 @@ def row_content(row: ResultRow, parts: PartStyles) -> Content:
     if hit.term_ja and hit.term_ja != hit.term_en:
         head += ["  ", (hit.term_ja, parts["results--term-ja"])]
     head += ["  ", (hit.kind, parts["results--kind"])]
+    if hit.layer == "reference":
+        head += ["  ", (NOT_CURATED, parts["results--reference"])]
     why = why_matched(hit)
     if why:
         head += ["  ", (why, parts["results--why"])]
@@ -170,6 +177,7 @@ class ResultsList(OptionList):
         "results--term-ja",
         "results--kind",
         "results--why",
+        "results--reference",
         "results--definition",
     }
 
@@ -182,6 +190,15 @@ class ResultsList(OptionList):
     def rows(self) -> list[ResultRow]:
         """The rows on show, in rank order."""
         return list(self._rows)
+
+    def hit_of(self, entry_id: str) -> SearchHit | None:
+        """The hit with this id, if it is listed."""
+        return next((row.hit for row in self._rows if row.hit.id == entry_id), None)
+
+    def layer_of(self, entry_id: str) -> str:
+        """The layer of the hit with this id (``curated`` or ``reference``)."""
+        hit = self.hit_of(entry_id)
+        return hit.layer if hit is not None else "curated"
 
     @property
     def highlighted_id(self) -> str | None:
