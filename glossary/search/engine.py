@@ -541,7 +541,7 @@ class SearchEngine:
                     kind="api",
                     api=found.name,
                     score=strength,
-                    matched_by=(Match(Signal.NAME, name, strength),),
+                    matched_by=(Match(Signal.NAME, found.name, strength, name, "api"),),
                     summary_en=found.summary,
                     layer="reference",
                 )

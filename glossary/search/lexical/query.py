@@ -26,6 +26,8 @@ class LexicalQuery:
     kana_readings: tuple[str, ...]  # romaji read as kana
     sound: str | None  # Sudachi reading of a kanji query
     terms: tuple[str, ...]  # BM25 terms
+    #: Each BM25 term with the query's word it comes from (the first, if several).
+    term_words: tuple[tuple[str, str], ...] = ()
     error_message: str | None = None  # a pasted error's message, variable parts kept
     error_type: str = ""  # … and its exception type, when pasted
 
@@ -46,7 +48,7 @@ def analyze(
             error's fixed words); ``text`` itself when ``None``.
         error: the error pasted in the query, matched against error entries' templates.
     """
-    from glossary.text.words import index_terms
+    from glossary.text.words import term_words
 
     short = text[:MAX_LEXICAL_CHARS]
     folded = fold(short)
@@ -61,6 +63,9 @@ def analyze(
         if has_kanji(core):
             sound = reading(core)
     readings = tuple(romaji_to_kana(core)) if romaji and not japanese else ()
+    words: dict[str, str] = {}
+    for term, word in term_words((content or text)[:MAX_TEXT_CHARS]):
+        words.setdefault(term, word)
     return LexicalQuery(
         text=text,
         folded=folded,
@@ -69,7 +74,8 @@ def analyze(
         normalized=normalized if normalized != core else None,
         kana_readings=readings,
         sound=sound,
-        terms=tuple(dict.fromkeys(index_terms((content or text)[:MAX_TEXT_CHARS]))),
+        terms=tuple(words),
+        term_words=tuple(words.items()),
         error_message=error.message[:MAX_TEXT_CHARS] if error else None,
         error_type=error.exception if error else "",
     )
