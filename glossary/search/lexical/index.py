@@ -302,7 +302,7 @@ class LexicalIndex:
             postings: Iterable[Posting],
             factor: float,
             signal: Signal | None = None,
-            typed: str = query.core_raw,
+            typed: str = query.core_typed,
         ) -> None:
             for entry, code, surface, strength in postings:
                 candidate = found.setdefault(entry, LexicalCandidate(entry))
@@ -339,9 +339,9 @@ class LexicalIndex:
                     )
 
     def _exact_keys(self, query: LexicalQuery, hit: Callable[..., None]) -> None:
-        forms = [(query.folded, 1.0, query.text), (query.core, QUESTION, query.core_raw)]
+        forms = [(query.folded, 1.0, query.text), (query.core, QUESTION, query.core_typed)]
         if query.normalized:
-            forms.append((query.normalized, NORMALIZED, query.core_raw))
+            forms.append((query.normalized, NORMALIZED, query.core_typed))
         # Loose postings carry their LOOSE discount from the build already.
         for form, factor, typed in forms:
             hit(_find(self.exact, form), factor, typed=typed)
@@ -359,7 +359,7 @@ class LexicalIndex:
         if "." in query.core and " " not in query.core:
             last = query.core.rsplit(".", 1)[1]
             if last:
-                typed = query.core_raw.rsplit(".", 1)[-1]
+                typed = query.core_typed.rsplit(".", 1)[-1]
                 hit(_find(self.exact, last), LAST_PART / NAME, Signal.NAME, typed)
                 hit(_find(self.suffix, last), LAST_PART / SUFFIX, Signal.NAME, typed)
 
@@ -449,7 +449,7 @@ class LexicalIndex:
                     candidate = found.setdefault(entry, LexicalCandidate(entry))
                     text = self.surfaces[surface]
                     candidate.add(
-                        SIGNALS[code], text, strength * own, query.core_raw, _FIELDS[code]
+                        SIGNALS[code], text, strength * own, query.core_typed, _FIELDS[code]
                     )
 
     def _typos(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
@@ -471,7 +471,7 @@ class LexicalIndex:
             for entry, code, surface, own in self._name_postings(key):
                 candidate = found.setdefault(entry, LexicalCandidate(entry))
                 text = self.surfaces[surface]
-                candidate.add(Signal.FUZZY, text, strength * own, query.core_raw, _FIELDS[code])
+                candidate.add(Signal.FUZZY, text, strength * own, query.core_typed, _FIELDS[code])
 
     def _name_postings(self, key: str) -> list[Posting]:
         return [*_find(self.exact, key), *_find(self.suffix, key)]

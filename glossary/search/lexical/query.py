@@ -28,6 +28,8 @@ class LexicalQuery:
     terms: tuple[str, ...]  # BM25 terms
     #: Each BM25 term with the query's word it comes from (the first, if several).
     term_words: tuple[tuple[str, str], ...] = ()
+    #: The core as typed (its kana and letter case), what a match shows the user typed.
+    core_typed: str = ""
     error_message: str | None = None  # a pasted error's message, variable parts kept
     error_type: str = ""  # … and its exception type, when pasted
 
@@ -76,6 +78,7 @@ def analyze(
         sound=sound,
         terms=tuple(words),
         term_words=tuple(words.items()),
+        core_typed=_typed_core(short, core),
         error_message=error.message[:MAX_TEXT_CHARS] if error else None,
         error_type=error.exception if error else "",
     )
@@ -88,3 +91,16 @@ def _raw_core(text: str, core: str) -> str:
     nfkc = " ".join(unicodedata.normalize("NFKC", text).split())
     start = nfkc.casefold().find(core)
     return nfkc[start : start + len(core)] if start >= 0 else core
+
+
+def _typed_core(text: str, core: str) -> str:
+    """The part of ``text`` that folds to ``core``, as typed: its kana as well as its case
+    (:func:`_raw_core` finds it through case folding alone, so not for katakana)."""
+    import unicodedata
+
+    from glossary.text.normalize import kata_to_hira
+
+    nfkc = " ".join(unicodedata.normalize("NFKC", text).split())
+    folded = kata_to_hira(nfkc.casefold())
+    start = folded.find(core) if len(folded) == len(nfkc) else -1
+    return nfkc[start : start + len(core)] if start >= 0 else _raw_core(text, core)
