@@ -37,6 +37,8 @@ _ROW_LABELS["names"] = "names"
 _NAME_SIGNALS = (Signal.NAME, Signal.ALIAS, Signal.READING)
 #: Longest text quoted from an entry (a template, an asked-as request).
 MAX_QUOTED = 60
+#: Most query words listed for a text match (a pasted error has many).
+MAX_WORDS = 6
 
 
 def explain(matches: Sequence[Match]) -> list[str]:
@@ -61,7 +63,9 @@ def explain(matches: Sequence[Match]) -> list[str]:
             phrases.append(_("error message {text}").format(text=_quote(match.surface)))
         elif match.signal is Signal.TEXT and not whole and not _fuzzy_whole(matches):
             separator = "" if japanese() else ", "  # 「reshape」「view」
-            words = separator.join(_quote(word) for word in match.surface.split())
+            typed = match.surface.split()
+            words = separator.join(_quote(word) for word in typed[:MAX_WORDS])
+            words += "…" if len(typed) > MAX_WORDS else ""
             phrases.append(_("words {words} in its text").format(words=words))
         elif match.signal is Signal.SEMANTIC:
             phrases.append(_meaning_phrase(match))
