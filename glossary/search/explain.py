@@ -32,8 +32,11 @@ LABELLED_ROWS = {
     "names": N_("its names"),
 }
 #: The labels older dense indexes carry for those rows, without a field.
-_ROW_LABELS = {"definition (en)": "definition_en", "definition (ja)": "definition_ja"}
-_ROW_LABELS["names"] = "names"
+_ROW_LABELS = {
+    "definition (en)": "definition_en",
+    "definition (ja)": "definition_ja",
+    "names": "names",
+}
 _NAME_SIGNALS = (Signal.NAME, Signal.ALIAS, Signal.READING)
 #: Longest text quoted from an entry (a template, an asked-as request).
 MAX_QUOTED = 60
@@ -63,9 +66,9 @@ def explain(matches: Sequence[Match]) -> list[str]:
             phrases.append(_("error message {text}").format(text=_quote(match.surface)))
         elif match.signal is Signal.TEXT and not whole and not _fuzzy_whole(matches):
             separator = "" if japanese() else ", "  # 「reshape」「view」
-            typed = match.surface.split()
-            words = separator.join(_quote(word) for word in typed[:MAX_WORDS])
-            words += "…" if len(typed) > MAX_WORDS else ""
+            hits = match.surface.split()
+            words = separator.join(_quote(word) for word in hits[:MAX_WORDS])
+            words += "…" if len(hits) > MAX_WORDS else ""
             phrases.append(_("words {words} in its text").format(words=words))
         elif match.signal is Signal.SEMANTIC:
             phrases.append(_meaning_phrase(match))
