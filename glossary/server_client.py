@@ -122,7 +122,14 @@ def request(
 
 def _hit(data: dict[str, Any]) -> SearchHit:
     matches = tuple(
-        Match(Signal(m["signal"]), m["surface"], float(m["score"])) for m in data["matched_by"]
+        Match(
+            Signal(m["signal"]),
+            m["surface"],
+            float(m["score"]),
+            m.get("query_surface", ""),
+            m.get("field", ""),
+        )
+        for m in data["matched_by"]
     )
     return SearchHit(**{**data, "matched_by": matches})
 

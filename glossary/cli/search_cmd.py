@@ -13,7 +13,7 @@ import click
 
 from glossary.cli.common import console, data_dirs, echo_json, json_text
 from glossary.errors import GlossaryError
-from glossary.i18n import N_, _
+from glossary.i18n import _
 from glossary.i18n import japanese as ja_ui
 from glossary.search.types import Mode, SearchResponse
 
@@ -21,19 +21,9 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from glossary.search.engine import SearchEngine
-    from glossary.search.types import Match, SearchHit
+    from glossary.search.types import SearchHit
 
 MODES = [m.value for m in Mode]
-
-#: How the "matched:" line names each signal (translated when shown).
-SIGNAL_LABELS = {
-    "name": N_("name"),
-    "alias": N_("alias"),
-    "reading": N_("reading"),
-    "fuzzy": N_("fuzzy"),
-    "semantic": N_("semantic"),
-    "template": N_("error template"),
-}
 
 
 @click.command()
@@ -268,6 +258,8 @@ def _render(response: SearchResponse, lang: str | None) -> None:
 def _hit_view(rank: int, hit: SearchHit, japanese: bool) -> Text:
     from rich.text import Text
 
+    from glossary.search.explain import explain
+
     view = Text()
     view.append(f"{rank:>2}  ", style="dim")
     view.append(hit.term_en, style="bold")
@@ -284,12 +276,5 @@ def _hit_view(rank: int, hit: SearchHit, japanese: bool) -> Text:
         view.append("\n    " + summary)
     if hit.matched_by:
         view.append("\n    " + _("matched:") + " ", style="dim")
-        view.append(" · ".join(_why(m) for m in hit.matched_by), style="green")
+        view.append(" · ".join(explain(hit.matched_by)), style="green")
     return view
-
-
-def _why(match: Match) -> str:
-    if match.signal.value == "text":
-        return _("words {words}").format(words=match.surface)
-    label = SIGNAL_LABELS.get(match.signal.value)
-    return f"{_(label) if label else match.signal.value} “{match.surface}”"

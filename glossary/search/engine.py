@@ -453,11 +453,11 @@ class SearchEngine:
         error = find_error(query) if len(query) >= 20 else None
         content = _content(error, text)
         candidates: list[LexicalCandidate] = []
-        terms: tuple[str, ...] = ()
+        terms: tuple[tuple[str, str], ...] = ()  # BM25 terms, each with the word typed
         if mode is not Mode.SEMANTIC:
             analyzed = analyze(text, romaji=lang != "en", content=content, error=error)
             candidates = self.lexical.search(analyzed)
-            terms = analyzed.terms
+            terms = analyzed.term_words
             if kind is not None:
                 candidates = [c for c in candidates if self.lexical.entries[c.entry].kind == kind]
         name_shaped = is_name_shaped(text)
@@ -600,7 +600,7 @@ class SearchEngine:
                     kind="api",
                     api=found.name,
                     score=strength,
-                    matched_by=(Match(Signal.NAME, name, strength),),
+                    matched_by=(Match(Signal.NAME, found.name, strength, name, "api"),),
                     summary_en=render_docstring(found.summary),
                     layer="reference",
                 )
@@ -682,7 +682,7 @@ class SearchEngine:
         self,
         vector: np.ndarray | None,
         dense_hits: list[Any],
-        terms: Sequence[str],
+        terms: Sequence[tuple[str, str]],
         name_shaped: bool,
     ) -> list[Fused]:
         """Reference names close in meaning to the query or sharing its words, scored among
@@ -694,7 +694,12 @@ class SearchEngine:
             return []
         found = vectors.search(vector, REFERENCE_CANDIDATES)
         index = self._reference_words_index(vectors)
-        words = index.search(terms, REFERENCE_CANDIDATES) if index is not None else {}
+        typed = dict(terms)
+        words = index.search(list(typed), REFERENCE_CANDIDATES) if index is not None else {}
+        words = {  # the words as the user typed them, not stems (what "matched" shows)
+            name: (score, list(dict.fromkeys(typed.get(t, t) for t in hit)))
+            for name, (score, hit) in words.items()
+        }
         return meaning_only(
             dense_hits,
             found,
@@ -716,7 +721,7 @@ class SearchEngine:
         found = layer.resolve(item.entry_id) if layer is not None else None
         summary = render_docstring(found.summary) if found is not None else ""
         matches = tuple(
-            Match(m.signal, _gist(summary) or item.entry_id, m.score)
+            Match(m.signal, _gist(summary) or item.entry_id, m.score, field=m.field)
             if m.signal is Signal.SEMANTIC
             else m
             for m in item.matches

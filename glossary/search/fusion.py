@@ -97,10 +97,7 @@ def fuse(
     """
     w = weights or FusionWeights()
     if mode is Mode.SEMANTIC:
-        return [
-            Fused(hit.entry_id, hit.score, [Match(Signal.SEMANTIC, hit.label, hit.score)])
-            for hit in dense
-        ]
+        return [Fused(hit.entry_id, hit.score, [_semantic_match(hit)]) for hit in dense]
     use_dense = mode is Mode.HYBRID and bool(dense)
     best_bm25 = max((c.bm25 for c in lexical), default=0.0)
     floor, span = _semantic_scale(dense, w.background_rank, w.min_semantic_span)
@@ -126,13 +123,18 @@ def fuse(
         if item is None:
             item = fused[entry_id] = Fused(entry_id, semantic_weight * semantic)
         if semantic > 0:
-            item.matches.append(Match(Signal.SEMANTIC, hit.label, hit.score))
+            item.matches.append(_semantic_match(hit))
     ranked = sorted(
         (item for item in fused.values() if item.matches), key=lambda f: (-f.score, f.entry_id)
     )
     for item in ranked:
         item.matches.sort(key=lambda m: _SIGNAL_ORDER[m.signal])
     return ranked
+
+
+def _semantic_match(hit: DenseHit) -> Match:
+    """The evidence of the entry's closest row: its text or label, and which field it is."""
+    return Match(Signal.SEMANTIC, hit.label, hit.score, field=hit.field)
 
 
 _SIGNAL_ORDER = {signal: i for i, signal in enumerate(Signal)}
@@ -181,8 +183,12 @@ def meaning_only(
         text, terms = words.get(entry_id, (0.0, []))
         score = share * (text_weight * text + semantic_weight * semantic)
         if score > 0:
-            matches = [Match(Signal.SEMANTIC, "", cosine)] if semantic > 0 and cosine else []
+            matches = (
+                [Match(Signal.SEMANTIC, "", cosine, field="summary")]
+                if semantic > 0 and cosine
+                else []
+            )
             if text > 0:
-                matches.insert(0, Match(Signal.TEXT, " ".join(terms), text))
+                matches.insert(0, Match(Signal.TEXT, " ".join(terms), text, field="text"))
             found.append(Fused(entry_id, score, matches))
     return found

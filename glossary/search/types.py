@@ -33,14 +33,33 @@ class Mode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """One signal's evidence for a hit: the surface form that matched and its own score."""
+    """One signal's evidence for a hit: what matched on each side, and the signal's own score.
+
+    ``surface`` is the entry's side: the name, alias or word whose reading matched, the error
+    template, the passage's text (a name or an ``asked_as`` request) or, for a definition or
+    names row, that row's label; for ``text`` (BM25) it is the query's words that the entry
+    contains, space-separated, as the user spelled them. ``query_surface`` is the part of the
+    query, as typed, that matched (empty where the whole query was compared: meaning, error
+    templates). ``field`` says which part of the entry ``surface`` is: ``headword``, ``api``,
+    ``id``, ``name`` (a piece of a headword), ``alias``, ``reading``, ``error_message``,
+    ``text``, or the dense row's field (``definition_en``, ``definition_ja``, ``names``,
+    ``surface`` for a name embedded alone, ``asked_as``); empty when unknown.
+    """
 
     signal: Signal
     surface: str
     score: float
+    query_surface: str = ""
+    field: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"signal": self.signal.value, "surface": self.surface, "score": round(self.score, 4)}
+        return {
+            "signal": self.signal.value,
+            "surface": self.surface,
+            "score": round(self.score, 4),
+            "query_surface": self.query_surface,
+            "field": self.field,
+        }
 
 
 @dataclass(frozen=True, slots=True)

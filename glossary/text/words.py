@@ -53,7 +53,12 @@ def stem(word: str) -> str:
 
 def latin_terms(text: str) -> list[str]:
     """Index terms of non-Japanese text: identifiers split, lower-cased, stemmed, no stop words."""
-    terms: list[str] = []
+    return [term for term, _ in _latin_term_words(text)]
+
+
+def _latin_term_words(text: str) -> list[tuple[str, str]]:
+    """:func:`latin_terms`, each with the token of ``text`` it comes from."""
+    terms: list[tuple[str, str]] = []
     for token in _LATIN_TOKEN_RE.findall(text):
         parts = [p for p in token.split("_") if p]
         pieces = {token.lower()}
@@ -65,21 +70,28 @@ def latin_terms(text: str) -> list[str]:
                 continue
             if piece in _STOP_WORDS:
                 continue
-            terms.append(stem(piece))
+            terms.append((stem(piece), token))
     return terms
 
 
 def japanese_terms(text: str) -> list[str]:
     """Index terms of a run of Japanese text (content words, normalized and folded)."""
+    return [term for term, _ in _japanese_term_words(text)]
+
+
+def _japanese_term_words(text: str) -> list[tuple[str, str]]:
+    """:func:`japanese_terms`, each with the word of ``text`` it comes from."""
     short = tokenize(text, "A")
-    terms = [_japanese_term(m.normalized) for m in short if _is_content(m.pos, m.normalized)]
-    seen = set(terms)
+    terms = [
+        (_japanese_term(m.normalized), m.surface) for m in short if _is_content(m.pos, m.normalized)
+    ]
+    seen = {term for term, _ in terms}
     for m in tokenize(text, "C"):
         term = _japanese_term(m.normalized)
         if term not in seen and _is_content(m.pos, m.normalized):
-            terms.append(term)
+            terms.append((term, m.surface))
             seen.add(term)
-    return [t for t in terms if t and not (len(t) == 1 and "\u3041" <= t <= "\u309f")]
+    return [(t, w) for t, w in terms if t and not (len(t) == 1 and "\u3041" <= t <= "\u309f")]
 
 
 def _is_content(pos: str, normalized: str) -> bool:
@@ -92,12 +104,20 @@ def _japanese_term(normalized: str) -> str:
 
 def index_terms(text: str) -> list[str]:
     """All BM25 terms of ``text``, in order (duplicates kept: they are term frequencies)."""
+    return [term for term, _ in term_words(text)]
+
+
+def term_words(text: str) -> list[tuple[str, str]]:
+    """:func:`index_terms`, each term with the word of ``text`` it comes from (after NFKC):
+    ``reshaping views`` → ``(reshap, reshaping)``, ``(view, views)``; ``DataLoader`` gives
+    three terms of the one word. What a search shows as the words that matched, since a term
+    (a stem, a dictionary form) is not what the user wrote."""
     text = unicodedata.normalize("NFKC", text)
-    terms: list[str] = []
+    terms: list[tuple[str, str]] = []
     last = 0
     for start, end in japanese_runs(text):
-        terms.extend(latin_terms(text[last:start]))
-        terms.extend(japanese_terms(text[start:end]))
+        terms.extend(_latin_term_words(text[last:start]))
+        terms.extend(_japanese_term_words(text[start:end]))
         last = end
-    terms.extend(latin_terms(text[last:]))
+    terms.extend(_latin_term_words(text[last:]))
     return terms

@@ -27,6 +27,9 @@ class DenseHit:
     entry_id: str
     score: float  # cosine similarity
     label: str
+    #: The row's field (:data:`FIELD_WEIGHTS`): whether ``label`` is the row's text (a name,
+    #: an ``asked_as`` request) or names a part of the entry (a definition, the names).
+    field: str = ""
 
 
 class DenseIndex:
@@ -113,13 +116,13 @@ class DenseIndex:
             return []
         scores, rows = self._nearest(vector)
         best: dict[int, dict[str, float]] = {}
-        label: dict[int, str] = {}
+        label: dict[int, tuple[str, str]] = {}
         floor = scores[-1] if scores else 0.0  # the lowest score seen stands in for the rest
         for score, row in zip(scores, rows, strict=True):
             entry = self.row_entries[row]
             fields = best.setdefault(entry, {})
             fields.setdefault(self.row_fields[row], score)
-            label.setdefault(entry, self.row_labels[row])
+            label.setdefault(entry, (self.row_labels[row], self.row_fields[row]))
         total_weight = sum(FIELD_WEIGHTS.values())
         hits = []
         for entry, fields in best.items():
@@ -127,6 +130,6 @@ class DenseIndex:
             if entry not in self._asked_entries:
                 fields[ASKED] = max(fields.get(DEF_EN, floor), fields.get(DEF_JA, floor))
             mean = sum(w * fields.get(f, floor) for f, w in FIELD_WEIGHTS.items()) / total_weight
-            hits.append(DenseHit(self.entry_ids[entry], mean, label[entry]))
+            hits.append(DenseHit(self.entry_ids[entry], mean, *label[entry]))
         hits.sort(key=lambda h: -h.score)
         return hits if limit is None else hits[:limit]

@@ -10,7 +10,7 @@ import bisect
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -218,11 +218,15 @@ class LexicalCandidate:
     coverage: float = 0.0  # share of the query's term weight (IDF) this entry contains
     terms: list[str] = field(default_factory=list)
 
-    def add(self, signal: Signal, surface: str, strength: float) -> None:
-        """Keep ``strength`` if it beats this signal's best so far."""
+    def add(
+        self, signal: Signal, surface: str, strength: float, typed: str = "", field: str = ""
+    ) -> None:
+        """Keep ``strength`` if it beats this signal's best so far (``typed``: the query's
+        words that matched ``surface``; ``field``: which part of the entry it is, see
+        :class:`Match`)."""
         best = self.matches.get(signal)
         if best is None or strength > best.score:
-            self.matches[signal] = Match(signal, surface, strength)
+            self.matches[signal] = Match(signal, surface, strength, typed, field)
         self.strength = max(self.strength, strength)
 
 
@@ -294,12 +298,20 @@ class LexicalIndex:
         """Every entry with any lexical evidence, strongest first (then by BM25)."""
         found: dict[int, LexicalCandidate] = {}
 
-        def hit(postings: Iterable[Posting], factor: float, signal: Signal | None = None) -> None:
+        def hit(
+            postings: Iterable[Posting],
+            factor: float,
+            signal: Signal | None = None,
+            typed: str = query.core_typed,
+        ) -> None:
             for entry, code, surface, strength in postings:
                 candidate = found.setdefault(entry, LexicalCandidate(entry))
                 text = self.surfaces[surface]
                 bonus = CASE_BONUS if text == query.core_raw else 0.0
-                candidate.add(signal or SIGNALS[code], text, strength * factor + bonus)
+                field = _FIELDS[code]
+                candidate.add(
+                    signal or SIGNALS[code], text, strength * factor + bonus, typed, field
+                )
 
         lexical = len(query.text) <= MAX_LEXICAL_CHARS
         if lexical:
@@ -311,16 +323,29 @@ class LexicalIndex:
         if query.error_message:
             self._templates(query, found)
         self._bm25(query, found)
+        self._name_fields(found)
         return sorted(found.values(), key=lambda c: (-c.strength, -c.bm25, c.entry))
 
+    def _name_fields(self, found: dict[int, LexicalCandidate]) -> None:
+        """Say which name matched (headword, API name or id) where the postings say "name"."""
+        for candidate in found.values():
+            if not candidate.strength:
+                continue  # words only
+            info = self.entries[candidate.entry]
+            for signal, match in candidate.matches.items():
+                if match.field == "name":
+                    candidate.matches[signal] = replace(
+                        match, field=_name_field(info, match.surface)
+                    )
+
     def _exact_keys(self, query: LexicalQuery, hit: Callable[..., None]) -> None:
-        forms = [(query.folded, 1.0), (query.core, QUESTION)]
+        forms = [(query.folded, 1.0, query.text), (query.core, QUESTION, query.core_typed)]
         if query.normalized:
-            forms.append((query.normalized, NORMALIZED))
+            forms.append((query.normalized, NORMALIZED, query.core_typed))
         # Loose postings carry their LOOSE discount from the build already.
-        for form, factor in forms:
-            hit(_find(self.exact, form), factor)
-            hit(_find(self.loose, loose(form)), factor)
+        for form, factor, typed in forms:
+            hit(_find(self.exact, form), factor, typed=typed)
+            hit(_find(self.loose, loose(form)), factor, typed=typed)
         for kana in query.kana_readings:
             hit(_find(self.exact, kana), ROMAJI, Signal.READING)
             hit(_find(self.loose, loose(kana)), ROMAJI, Signal.READING)
@@ -334,8 +359,9 @@ class LexicalIndex:
         if "." in query.core and " " not in query.core:
             last = query.core.rsplit(".", 1)[1]
             if last:
-                hit(_find(self.exact, last), LAST_PART / NAME, Signal.NAME)
-                hit(_find(self.suffix, last), LAST_PART / SUFFIX, Signal.NAME)
+                typed = query.core_typed.rsplit(".", 1)[-1]
+                hit(_find(self.exact, last), LAST_PART / NAME, Signal.NAME, typed)
+                hit(_find(self.suffix, last), LAST_PART / SUFFIX, Signal.NAME, typed)
 
     def _identifiers(self, query: LexicalQuery, hit: Callable[..., None]) -> None:
         """Names mentioned inside a longer query: ``DataLoader の num_workers``, ``Adam の学習率``,
@@ -367,17 +393,17 @@ class LexicalIndex:
                 postings = self._name_postings(key)
                 if written_as_code:  # ".contiguous()" is a method, not the concept of the word
                     postings = [p for p in postings if self._is_api(p[0])]
-                hit(postings, IDENTIFIER, Signal.NAME)
+                hit(postings, IDENTIFIER, Signal.NAME, word)
             elif mixed and len(word) > 1 and not word.islower():
                 postings = [p for p in self._name_postings(key) if self._is_api(p[0])]
-                hit(postings, IDENTIFIER, Signal.NAME)
+                hit(postings, IDENTIFIER, Signal.NAME, word)
             elif mixed and len(word) >= 3 and word.islower() and key not in _COMMON_WORDS:
                 # A lowercase API name beside Japanese ("bmm と matmul の違い") is a mention.
                 postings = [p for p in _find(self.suffix, key) if self._is_api(p[0])]
-                hit(postings, IDENTIFIER, Signal.NAME)
+                hit(postings, IDENTIFIER, Signal.NAME, word)
             elif sentence and len(word) >= 4 and word.islower() and key not in _COMMON_WORDS:
                 postings = [p for p in _find(self.suffix, key) if self._is_api(p[0])]
-                hit(postings, PLAIN_MENTION, Signal.NAME)
+                hit(postings, PLAIN_MENTION, Signal.NAME, word)
 
     def _templates(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
         """A pasted error against every error entry's message templates (compiled once)."""
@@ -398,7 +424,8 @@ class LexicalIndex:
                 continue
             same = not pasted or pasted == exception.rsplit(".", 1)[-1]
             candidate = found.setdefault(entry, LexicalCandidate(entry))
-            candidate.add(Signal.TEMPLATE, template, TEMPLATE if same else TEMPLATE_OTHER_TYPE)
+            strength = TEMPLATE if same else TEMPLATE_OTHER_TYPE
+            candidate.add(Signal.TEMPLATE, template, strength, field="error_message")
 
     def _is_api(self, entry: int) -> bool:
         return self.entries[entry].kind == "api"
@@ -420,7 +447,10 @@ class LexicalIndex:
                 strength = PREFIX_BASE + PREFIX_SPAN * len(core) / len(key)
                 for entry, code, surface, own in self._name_postings(key):
                     candidate = found.setdefault(entry, LexicalCandidate(entry))
-                    candidate.add(SIGNALS[code], self.surfaces[surface], strength * own)
+                    text = self.surfaces[surface]
+                    candidate.add(
+                        SIGNALS[code], text, strength * own, query.core_typed, _FIELDS[code]
+                    )
 
     def _typos(self, query: LexicalQuery, found: dict[int, LexicalCandidate]) -> None:
         core = query.core
@@ -438,9 +468,10 @@ class LexicalIndex:
                 continue
             similarity = 1.0 - distance / max(len(core), len(key))
             strength = FUZZY_BASE + FUZZY_SPAN * similarity
-            for entry, _code, surface, own in self._name_postings(key):
+            for entry, code, surface, own in self._name_postings(key):
                 candidate = found.setdefault(entry, LexicalCandidate(entry))
-                candidate.add(Signal.FUZZY, self.surfaces[surface], strength * own)
+                text = self.surfaces[surface]
+                candidate.add(Signal.FUZZY, text, strength * own, query.core_typed, _FIELDS[code])
 
     def _name_postings(self, key: str) -> list[Posting]:
         return [*_find(self.exact, key), *_find(self.suffix, key)]
@@ -465,10 +496,27 @@ class LexicalIndex:
                 candidate.bm25 += weight * tf * (BM25_K1 + 1) / (tf + norm)
                 candidate.coverage += weight / total
                 candidate.terms.append(term)
+        words = dict(query.term_words)
         for candidate in found.values():
             if candidate.terms:
-                surface = " ".join(candidate.terms)
-                candidate.matches[Signal.TEXT] = Match(Signal.TEXT, surface, candidate.bm25)
+                # The query's words, not the terms: "reshape", not the stem "reshap".
+                typed = " ".join(dict.fromkeys(words.get(term, term) for term in candidate.terms))
+                match = Match(Signal.TEXT, typed, candidate.bm25, typed, "text")
+                candidate.matches[Signal.TEXT] = match
+
+
+#: The entry field a posting's signal code stands for; "name" is refined by :func:`_name_field`.
+_FIELDS = [signal.value for signal in SIGNALS]
+
+
+def _name_field(info: EntryInfo, surface: str) -> str:
+    """Which of the entry's names ``surface`` is: ``headword``, ``api``, ``id`` or ``name``
+    (a piece of one, such as the part of a headword outside its parentheses)."""
+    if surface in (info.term_en, info.term_ja):
+        return "headword"
+    if surface == info.api:
+        return "api"
+    return "id" if surface == info.id else "name"
 
 
 def _edit_budget(key: str) -> int:

@@ -26,6 +26,10 @@ class LexicalQuery:
     kana_readings: tuple[str, ...]  # romaji read as kana
     sound: str | None  # Sudachi reading of a kanji query
     terms: tuple[str, ...]  # BM25 terms
+    #: Each BM25 term with the query's word it comes from (the first, if several).
+    term_words: tuple[tuple[str, str], ...] = ()
+    #: The core as typed (its kana and letter case), what a match shows the user typed.
+    core_typed: str = ""
     error_message: str | None = None  # a pasted error's message, variable parts kept
     error_type: str = ""  # … and its exception type, when pasted
 
@@ -46,7 +50,7 @@ def analyze(
             error's fixed words); ``text`` itself when ``None``.
         error: the error pasted in the query, matched against error entries' templates.
     """
-    from glossary.text.words import index_terms
+    from glossary.text.words import term_words
 
     short = text[:MAX_LEXICAL_CHARS]
     folded = fold(short)
@@ -61,6 +65,9 @@ def analyze(
         if has_kanji(core):
             sound = reading(core)
     readings = tuple(romaji_to_kana(core)) if romaji and not japanese else ()
+    words: dict[str, str] = {}
+    for term, word in term_words((content or text)[:MAX_TEXT_CHARS]):
+        words.setdefault(term, word)
     return LexicalQuery(
         text=text,
         folded=folded,
@@ -69,7 +76,9 @@ def analyze(
         normalized=normalized if normalized != core else None,
         kana_readings=readings,
         sound=sound,
-        terms=tuple(dict.fromkeys(index_terms((content or text)[:MAX_TEXT_CHARS]))),
+        terms=tuple(words),
+        term_words=tuple(words.items()),
+        core_typed=_typed_core(short, core),
         error_message=error.message[:MAX_TEXT_CHARS] if error else None,
         error_type=error.exception if error else "",
     )
@@ -82,3 +91,16 @@ def _raw_core(text: str, core: str) -> str:
     nfkc = " ".join(unicodedata.normalize("NFKC", text).split())
     start = nfkc.casefold().find(core)
     return nfkc[start : start + len(core)] if start >= 0 else core
+
+
+def _typed_core(text: str, core: str) -> str:
+    """The part of ``text`` that folds to ``core``, as typed: its kana as well as its case
+    (:func:`_raw_core` finds it through case folding alone, so not for katakana)."""
+    import unicodedata
+
+    from glossary.text.normalize import kata_to_hira
+
+    nfkc = " ".join(unicodedata.normalize("NFKC", text).split())
+    folded = kata_to_hira(nfkc.casefold())
+    start = folded.find(core) if len(folded) == len(nfkc) else -1
+    return nfkc[start : start + len(core)] if start >= 0 else _raw_core(text, core)

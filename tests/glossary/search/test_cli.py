@@ -40,6 +40,9 @@ def test_json_shape(search_home: Path) -> None:
     assert first["id"] == "torch.cat" and first["api"] == "torch.cat" and first["kind"] == "api"
     assert set(first["term"]) == {"en", "ja"}
     assert {"signal": "name", "surface": "torch.cat"}.items() <= first["matched_by"][0].items()
+    assert {"query_surface": "torch.cat", "field": "headword"}.items() <= first["matched_by"][
+        0
+    ].items()
     assert len(data["results"]) <= 3
 
 
@@ -71,8 +74,35 @@ def test_terminal_view(search_home: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "autograd" in result.output and "自動微分" in result.output
     assert "[concept]" in result.output
-    assert "matched: name “自動微分”" in result.output
+    assert "matched: headword “自動微分”" in result.output
     assert "\x1b[" not in result.output  # plain text when piped
+
+
+def matched_lines(output: str) -> list[str]:
+    return [line.strip() for line in output.splitlines() if line.strip().startswith("matched:")]
+
+
+def test_matched_line_shows_the_words_as_typed_not_stems(search_home: Path) -> None:
+    result = CliRunner().invoke(cli, ["search", "reshape view", "--mode", "lexical", "-n", "3"])
+    assert result.exit_code == 0, result.output
+    first = matched_lines(result.output)[0]
+    assert "words “reshape”, “view” in its text" in first
+    assert "reshap " not in result.output and "“reshap”" not in result.output
+
+
+def test_matched_line_says_what_a_kana_query_matched(search_home: Path) -> None:
+    result = CliRunner().invoke(cli, ["search", "ばっちさいず", "-n", "1"])
+    assert result.exit_code == 0, result.output
+    assert matched_lines(result.output) == ["matched: “ばっちさいず” = headword “バッチサイズ”"]
+    assert "ばっちい" not in result.output  # a dictionary form of a fragment, never typed
+
+
+def test_matched_line_for_a_reading_and_a_typo(search_home: Path) -> None:
+    reading = CliRunner().invoke(cli, ["search", "gakushuuritsu", "-n", "1"])
+    assert "matched: “gakushuuritsu” = reading of “学習率”" in reading.output
+    typo = CliRunner().invoke(cli, ["search", "torch.cta", "-n", "1"])
+    assert "“torch.cta” is close to the spelling of headword “torch.cat”" in typo.output
+    assert "words" not in typo.output  # the pieces of a misspelt name say nothing more
 
 
 def test_kind_filter(search_home: Path) -> None:
@@ -169,6 +199,21 @@ def test_hybrid_search_finds_paraphrases(search_home: Path, semantic_engine: obj
     first = json.loads(result.output)["results"][0]
     assert first["id"] == "flashlight"
     assert "semantic" in {m["signal"] for m in first["matched_by"]}
+
+
+@pytest.mark.slow
+def test_meaning_matches_show_text_or_a_human_label(
+    search_home: Path, semantic_engine: object
+) -> None:
+    labels = ("definition (en)", "definition (ja)", "“names”", "semantic", "definition_")
+    for query in ("torch.nn.Lin", "how do I save a model", "勾配が消える", "bmm と matmul の違い"):
+        result = CliRunner().invoke(cli, ["search", query])
+        assert result.exit_code == 0, result.output
+        lines = matched_lines(result.output)
+        assert any("meaning close to" in line for line in lines), (query, lines)
+        assert not any(label in line for line in lines for label in labels), (query, lines)
+    result = CliRunner().invoke(cli, ["search", "torch.nn.Lin", "-n", "1"])
+    assert "meaning close to its English definition" in result.output
 
 
 def test_the_cli_knocks_where_the_server_listens() -> None:

@@ -25,7 +25,7 @@ def search(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 def test_search_labels_in_japanese(search_home: Path) -> None:
     result = search("torch.cat", "--limit", "1", LANG="ja_JP.UTF-8")
     assert result.returncode == 0, result.stderr
-    assert "一致: 名前 “torch.cat”" in result.stdout
+    assert "一致: 見出し語「torch.cat」" in result.stdout
     assert "テンソル" in result.stdout.splitlines()[1]  # the Japanese definition first
     assert "matched:" not in result.stdout
 
@@ -37,5 +37,15 @@ def test_no_match_notice_in_japanese(search_home: Path) -> None:
 
 def test_english_when_asked_under_a_japanese_locale(search_home: Path) -> None:
     result = search("torch.cat", "--limit", "1", LANG="ja_JP.UTF-8", TORCHGLOSS_LANG="en")
-    assert "matched: name “torch.cat”" in result.stdout
+    assert "matched: headword “torch.cat”" in result.stdout
     assert "一致" not in result.stdout
+
+
+def test_matched_line_in_japanese(search_home: Path) -> None:
+    words = search("reshape view", "--limit", "1", TORCHGLOSS_LANG="ja")
+    assert "一致: 本文に語「reshape」「view」" in words.stdout
+    reading = search("gakushuuritsu", "--limit", "1", TORCHGLOSS_LANG="ja")
+    assert "一致: 「gakushuuritsu」＝「学習率」の読み" in reading.stdout
+    typed = search("テンソルをつなげる", "--limit", "1", TORCHGLOSS_LANG="ja")
+    assert "一致: 「テンソルをつなげる」＝別名「テンソルを繋げる」" in typed.stdout
+    assert "matched" not in words.stdout + reading.stdout + typed.stdout

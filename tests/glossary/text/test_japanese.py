@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from glossary.text.readings import kana_reading
 from glossary.text.sudachi import normalized_text, reading, tokenize
-from glossary.text.words import index_terms, latin_terms, stem
+from glossary.text.words import index_terms, latin_terms, stem, term_words
 
 
 def test_normalized_text_folds_spelling_variants() -> None:
@@ -51,6 +51,16 @@ def test_index_terms_in_both_languages() -> None:
     assert {"てんそる", "次元", "繋げる"} <= set(terms)
     assert {"dataloader", "data", "loader", "zero_grad", "zero", "grad", "tensor"} <= set(terms)
     assert "を" not in terms
+
+
+def test_each_term_keeps_the_word_it_comes_from() -> None:
+    text = "Reshaping views つなげる DataLoader"
+    pairs = term_words(text)
+    assert [term for term, _ in pairs] == index_terms(text)
+    words = dict(pairs)
+    assert words["reshap"] == "Reshaping" and words["view"] == "views"
+    assert words["繋げる"] == "つなげる"
+    assert words["data"] == words["loader"] == "DataLoader"
 
 
 def test_latin_terms_drop_stop_words_and_stem() -> None:

@@ -34,6 +34,7 @@ SIGNAL_LABELS: dict[Signal, str] = {
 }
 SIGNAL_ORDER = {signal: rank for rank, signal in enumerate(SIGNAL_LABELS)}
 SURFACE_SIGNALS = frozenset({Signal.NAME, Signal.ALIAS, Signal.READING, Signal.FUZZY})
+_EXACT_SIGNALS = frozenset({Signal.NAME, Signal.ALIAS, Signal.READING})
 
 NOT_CURATED = _("not yet curated")
 """The mark of a reference hit: the installed torch's own documentation of a name that has
@@ -44,19 +45,24 @@ def why_matched(hit: SearchHit) -> str:
     """A short account of the evidence, names first: ``alias torch.concat · meaning · text``.
 
     The surface that matched is shown where it tells the reader something the row does not
-    already show (an alias, a reading, the spelling a fuzzy match took); ``text`` and
-    ``meaning`` speak for themselves.
+    already show (an alias, the spelling a fuzzy match took, what was typed for a reading);
+    ``text`` and ``meaning`` speak for themselves. A near spelling beside an exact name is left
+    out: it says nothing more. (``torchgloss search`` words it in full:
+    :mod:`glossary.search.explain`.)
     """
     shown = {hit.term_en.casefold(), hit.term_ja.casefold()}
+    exact = any(m.signal in _EXACT_SIGNALS for m in hit.matched_by)
     parts: list[str] = []
     seen: set[Signal] = set()
     # Scores of different signals are not comparable; a fixed order reads better.
     for match in sorted(hit.matched_by, key=lambda m: SIGNAL_ORDER.get(m.signal, 99)):
-        if match.signal in seen:
+        if match.signal in seen or (match.signal is Signal.FUZZY and exact):
             continue
         seen.add(match.signal)
         label = SIGNAL_LABELS.get(match.signal, str(match.signal))
         surface = match.surface.strip()
+        if match.signal is Signal.READING and match.query_surface.strip():
+            surface = match.query_surface.strip()  # "reading gakushuuritsu", not the headword
         if match.signal in SURFACE_SIGNALS and surface and surface.casefold() not in shown:
             parts.append(f"{label} {surface}")
         else:
