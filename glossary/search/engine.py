@@ -638,8 +638,7 @@ class SearchEngine:
                 cache=cache_path(indexes_dir(), version, dense.signature_key(signature)),
             )
             if vectors is not None:
-                curated = {info.api for info in self.lexical.entries if info.api}
-                covered = covered_by_curated(curated | set(self.lexical.ids))
+                covered = covered_by_curated(info.api for info in self.lexical.entries if info.api)
                 vectors = vectors.keep(lambda name: not covered(name))
             self._reference_vectors = vectors
             return vectors

@@ -264,14 +264,27 @@ def embed_missing(
     )
 
 
+#: Namespaces that hold the same operation under one short name (``torch.erfinv``,
+#: ``torch.special.erfinv``, ``torch.Tensor.erfinv``, ``torch.nn.functional.relu``).
+OPERATION_NAMESPACES = frozenset(
+    {"torch", "torch.Tensor", "torch.nn.functional", "torch.special", "torch.linalg"}
+)
+
+
 def covered_by_curated(curated_apis: Iterable[str]) -> Callable[[str], bool]:
-    """A test for reference names a curated entry answers: the same name, or the same
-    operation under another namespace or as its in-place twin (``torch.masked_fill`` and
-    ``torch.Tensor.masked_fill_`` for a curated ``torch.Tensor.masked_fill``)."""
+    """A test for reference names a curated API entry answers: the same name, or the same
+    operation in another of :data:`OPERATION_NAMESPACES` or as its in-place twin
+    (``torch.masked_fill`` and ``torch.Tensor.masked_fill_`` for a curated
+    ``torch.Tensor.masked_fill``). ``torch.hub.load`` is not ``torch.load``."""
     names = set(curated_apis)
-    short = {name.rsplit(".", 1)[-1].rstrip("_") for name in names}
+    operations = {_operation(name) for name in names} - {None}
 
     def covered(name: str) -> bool:
-        return name in names or name.rsplit(".", 1)[-1].rstrip("_") in short
+        return name in names or _operation(name) in operations
 
     return covered
+
+
+def _operation(name: str) -> str | None:
+    module, _, short = name.rpartition(".")
+    return short.rstrip("_") if module in OPERATION_NAMESPACES else None
