@@ -285,7 +285,9 @@ class _PlainLaunch:
         except OSError as exc:
             for fd in (out_r, err_r):
                 os.close(fd)
-            raise SnippetRunError(f"Could not start {sys.executable}: {exc}") from exc
+            raise SnippetRunError(
+                _("Could not start {program}: {error}").format(program=sys.executable, error=exc)
+            ) from exc
         finally:
             os.close(out_w)
             os.close(err_w)
