@@ -16,6 +16,26 @@ class GlossaryError(Exception):
 
     title: str = N_("torchgloss error")
     exit_code: int = 1
+    #: The argument of the library call that the error is about (``"limit"``, ``"device"``),
+    #: or None. A front end that calls it something else (the CLI's ``--limit``) states the
+    #: error with :meth:`naming`, so the library never has to know the front end's words.
+    parameter: str | None = None
+
+    def __init__(self, message: str = "", *, parameter: str | None = None, **values: object):
+        """``message`` as it is; or, with ``parameter``, a ``str.format`` template in which
+        ``{name}`` is the parameter (the library's own name for it unless :meth:`naming` is
+        given another) and the other fields are ``values``."""
+        self.parameter = parameter
+        self._template = message
+        self._values = values
+        super().__init__(message if parameter is None else self.naming(parameter))
+
+    def naming(self, name: str) -> str:
+        """The message with the parameter called ``name`` (``"--limit"``); the plain message
+        when the error is about no parameter."""
+        if self.parameter is None:
+            return str(self)
+        return self._template.format(name=name, **self._values)
 
 
 class UsageError(GlossaryError):

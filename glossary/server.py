@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from glossary.datafiles import data_fingerprint
 from glossary.errors import GlossaryError
+from glossary.i18n import _
 from glossary.paths import make_private_dirs, runtime_dir
 from glossary.search.types import Mode
 
@@ -79,8 +80,10 @@ def _prepare_socket_dir(path: Path) -> None:
                 os.chmod(parent, 0o700)  # our own new folder: private whatever the umask
     except OSError as exc:
         raise GlossaryError(
-            f"Cannot create the socket folder {parent} ({exc.strerror or exc}); "
-            "use --socket with a writable path."
+            _("Cannot create the socket folder {folder} ({error}); use a writable {name} path."),
+            parameter="socket",
+            folder=parent,
+            error=exc.strerror or exc,
         ) from None
 
 
@@ -91,10 +94,19 @@ def _clear_socket_path(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise GlossaryError(f"Cannot use the socket path {path} ({exc.strerror or exc}).") from None
+        raise GlossaryError(
+            _("Cannot use the socket path {path} ({error}).").format(
+                path=path, error=exc.strerror or exc
+            )
+        ) from None
     if not stat.S_ISSOCK(info.st_mode):
         raise GlossaryError(
-            f"{path} exists and is not a socket; refusing to replace it (choose another --socket)."
+            _(
+                "{path} exists and is not a socket; refusing to replace it "
+                "(choose another {name} path)."
+            ),
+            parameter="socket",
+            path=path,
         )
     if info.st_uid != os.getuid():
         raise GlossaryError(
@@ -283,8 +295,10 @@ class SearchServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
             super().__init__(str(path), _Handler)
         except OSError as exc:
             raise GlossaryError(
-                f"Cannot listen on {path} ({exc.strerror or exc}); "
-                "use --socket with a writable path."
+                _("Cannot listen on {path} ({error}); use a writable {name} path."),
+                parameter="socket",
+                path=path,
+                error=exc.strerror or exc,
             ) from None
         finally:
             os.umask(old_umask)

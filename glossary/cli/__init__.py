@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from glossary import __version__
+from glossary.cli.common import error_text
 from glossary.cli.help_text import localize, translate_click
 from glossary.errors import GlossaryError
 from glossary.i18n import _, japanese
@@ -93,9 +94,10 @@ def cli(ctx: click.Context, data_dirs: tuple[Path, ...]) -> None:
 
 
 def error_line(error: GlossaryError) -> str:
-    """How the CLI states a user error: its message, headed by its title in Japanese (the
-    message itself may come from the library in English)."""
-    return f"{_(error.title)}: {error}" if japanese() else str(error)
+    """How the CLI states a user error: its message (with the option it is about, where it is
+    about one), headed by its title in Japanese."""
+    message = error_text(error)
+    return f"{_(error.title)}: {message}" if japanese() else message
 
 
 def main(argv: list[str] | None = None) -> Any:

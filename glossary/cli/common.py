@@ -12,6 +12,7 @@ import click
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from glossary.errors import GlossaryError
     from glossary.loader import Glossary
     from glossary.reference import ReferenceLayer
 
@@ -48,6 +49,26 @@ def console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     # Piped output is not wrapped: a path or message cut at column 80 breaks grep and copy-paste.
     return _SafeConsole(stderr=stderr, highlight=False, soft_wrap=not stream.isatty())
+
+
+#: The option that sets each library parameter an error can be about (``GlossaryError.parameter``).
+FLAGS = {
+    "limit": "--limit",
+    "lang": "--lang",
+    "layer": "--layer",
+    "kind": "--kind",
+    "device": "--device",
+    "model": "--model",
+    "socket": "--socket",
+}
+
+
+def error_text(error: GlossaryError) -> str:
+    """A library error in the command line's words: the parameter it is about named by its
+    option (``limit must be at least 1`` -> ``--limit must be at least 1``)."""
+    if error.parameter is None:
+        return str(error)
+    return error.naming(FLAGS.get(error.parameter, error.parameter))
 
 
 def echo_json(data: Any) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from glossary.cli.common import console, data_dirs, echo_json, json_text
+from glossary.cli.common import console, data_dirs, echo_json, error_text, json_text
 from glossary.errors import GlossaryError
 from glossary.i18n import _
 from glossary.i18n import japanese as ja_ui
@@ -161,7 +161,8 @@ class _Searcher:
             self.engine.ensure_semantic(_BuildProgress())
         except GlossaryError as exc:
             console(stderr=True).print(
-                _("Meaning search is not ready: {error}").format(error=exc), style="yellow"
+                _("Meaning search is not ready: {error}").format(error=error_text(exc)),
+                style="yellow",
             )
 
     def _remote(self, query: str) -> SearchResponse | None:
@@ -230,7 +231,7 @@ def _search_lines(searcher: _Searcher) -> None:
         try:
             data = searcher.search(query).to_json()
         except GlossaryError as exc:
-            data = {"query": clean(query), "results": [], "error": str(exc)}
+            data = {"query": clean(query), "results": [], "error": error_text(exc)}
         sys.stdout.write(
             json_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
         )

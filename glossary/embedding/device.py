@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from glossary.errors import ModelError
+from glossary.i18n import _
 
 DEVICES = ("cuda", "mps", "cpu")
 
@@ -33,7 +34,11 @@ def pick_device(preferred: str | None = None) -> str:
         return "cpu"
     kind = preferred.split(":", 1)[0]
     if kind not in DEVICES:
-        raise ModelError(f"Unknown device {preferred!r}; use one of auto, cuda, mps or cpu.")
+        raise ModelError(
+            _("Unknown device {device!r}; use one of auto, cuda, mps or cpu.").format(
+                device=preferred
+            )
+        )
     available = {
         "cuda": torch.cuda.is_available(),
         "mps": torch.backends.mps.is_available(),
@@ -41,15 +46,24 @@ def pick_device(preferred: str | None = None) -> str:
     }[kind]
     if not available:
         raise ModelError(
-            f"Device {preferred!r} is not available on this machine; use --device cpu "
-            "or leave --device out to pick the best one present."
+            _(
+                "Device {device!r} is not available on this machine; set {name} to cpu, "
+                "or leave it out to pick the best one present."
+            ),
+            parameter="device",
+            device=preferred,
         )
     if kind == "cuda" and ":" in preferred:
         index = preferred.split(":", 1)[1]
         if not index.isdigit() or int(index) >= torch.cuda.device_count():
             raise ModelError(
-                f"There is no GPU {preferred!r} here ({torch.cuda.device_count()} found); "
-                "use cuda:0 or leave --device out."
+                _(
+                    "There is no GPU {device!r} here ({count} found); set {name} to cuda:0, "
+                    "or leave it out."
+                ),
+                parameter="device",
+                device=preferred,
+                count=torch.cuda.device_count(),
             )
     return preferred
 

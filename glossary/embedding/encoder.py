@@ -24,6 +24,7 @@ import numpy as np
 from glossary.embedding.device import batch_size_for, pick_device, token_budget_for
 from glossary.embedding.spec import ModelSpec
 from glossary.errors import ModelError
+from glossary.i18n import _
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -184,8 +185,14 @@ class _WindowingEncoder:
                     pooled[chunk] = self._pooled(batch)
         except (OSError, RuntimeError) as exc:
             raise ModelError(
-                f"Embedding failed with model {self.model_id} on {self.device} ({exc}); run "
-                "`torchgloss model info` to check the model, or try --device cpu."
+                _(
+                    "Embedding failed with model {model} on {device} ({error}); run "
+                    "`torchgloss model info` to check the model, or set {name} to cpu."
+                ),
+                parameter="device",
+                model=self.model_id,
+                device=self.device,
+                error=exc,
             ) from exc
         return combine_windows(pooled, owners, weights, len(texts))
 

@@ -30,6 +30,7 @@ from glossary.embedding.convert import ensure_default_spec
 from glossary.embedding.defaults import DEFAULT_MODEL_NAME
 from glossary.embedding.spec import ModelSpec
 from glossary.errors import ModelError
+from glossary.i18n import _
 from glossary.paths import models_dir
 from glossary.progress import ProgressCallback
 
@@ -75,7 +76,7 @@ def resolve_model(
         or name_or_path.count("/") > 1
         or "\\" in name_or_path
     ):
-        raise ModelError(f"There is no model folder at {path}; check the path.")
+        raise ModelError(_("There is no model folder at {path}; check the path.").format(path=path))
     folder, revision = _hub_snapshot(name_or_path)
     return _registered(folder, name_or_path, f"Hugging Face Hub {name_or_path} ({revision})")
 
@@ -94,20 +95,26 @@ def _hub_snapshot(name: str) -> tuple[Path, str]:
     except (LocalEntryNotFoundError, FileNotFoundError, ValueError):
         if constants.HF_HUB_OFFLINE or _env_true("HF_HUB_OFFLINE"):
             raise ModelError(
-                f"Model {name!r} is not in the local Hugging Face cache and HF_HUB_OFFLINE is "
-                "set; run once with network access to download it, or pass a local folder."
+                _(
+                    "Model {name!r} is not in the local Hugging Face cache and HF_HUB_OFFLINE is "
+                    "set; run once with network access to download it, or pass a local folder."
+                ).format(name=name)
             ) from None
         try:
             folder = Path(snapshot_download(name, ignore_patterns=_HUB_IGNORE))
         except RepositoryNotFoundError as exc:
             raise ModelError(
-                f"There is no model {name!r} on the Hugging Face Hub; check the name, "
-                "or pass a local folder."
+                _(
+                    "There is no model {name!r} on the Hugging Face Hub; check the name, "
+                    "or pass a local folder."
+                ).format(name=name)
             ) from exc
         except (HfHubHTTPError, LocalEntryNotFoundError, OSError) as exc:
             raise ModelError(
-                f"Cannot download model {name!r} ({type(exc).__name__}); check the network, "
-                "or pass a local folder."
+                _(
+                    "Cannot download model {name!r} ({error}); check the network, "
+                    "or pass a local folder."
+                ).format(name=name, error=type(exc).__name__)
             ) from exc
     return folder, folder.name[:12]
 
@@ -162,7 +169,11 @@ def _read_json(path: Path) -> Any:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise ModelError(f"Cannot read {path} ({exc}); the model folder looks damaged.") from exc
+        raise ModelError(
+            _("Cannot read {path} ({error}); the model folder looks damaged.").format(
+                path=path, error=exc
+            )
+        ) from exc
 
 
 def inspect_model_folder(folder: Path, model_id: str, source: str) -> ModelSpec:
@@ -175,7 +186,11 @@ def inspect_model_folder(folder: Path, model_id: str, source: str) -> ModelSpec:
     sentence-transformers).
     """
     if not folder.is_dir():
-        raise ModelError(f"{folder} is not a folder; pass a sentence-transformers model folder.")
+        raise ModelError(
+            _("{folder} is not a folder; pass a sentence-transformers model folder.").format(
+                folder=folder
+            )
+        )
     modules = _read_json(folder / "modules.json")
     if modules is None:
         # A plain transformers model: sentence-transformers adds mean pooling.
@@ -187,7 +202,10 @@ def inspect_model_folder(folder: Path, model_id: str, source: str) -> ModelSpec:
     config = _read_json(transformer_dir / "config.json")
     if config is None:
         raise ModelError(
-            f"{folder} holds no model (no config.json); pass a sentence-transformers model folder."
+            _(
+                "{folder} holds no model (no config.json); "
+                "pass a sentence-transformers model folder."
+            ).format(folder=folder)
         )
     pooling_cfg = next(
         (

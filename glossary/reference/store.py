@@ -20,7 +20,7 @@ from typing import Any
 
 from glossary.errors import GlossaryError
 from glossary.headered import split_header
-from glossary.i18n import N_
+from glossary.i18n import N_, _
 from glossary.locked_build import load_or_build_locked
 from glossary.paths import home_dir
 from glossary.reference.entry import ReferenceEntry
@@ -107,8 +107,10 @@ def torch_version() -> str:
         return version("torch")
     except PackageNotFoundError:
         raise ReferenceLayerError(
-            "torch is not installed, so there is no reference layer; install torch "
-            "(pip install torch) to look up names the glossary has no entry for."
+            _(
+                "torch is not installed, so there is no reference layer; install torch "
+                "(pip install torch) to look up names the glossary has no entry for."
+            )
         ) from None
 
 
@@ -186,14 +188,18 @@ def build_payload(modules: Sequence[str] = REFERENCE_MODULES) -> dict[str, Any]:
             )
         except subprocess.TimeoutExpired:
             raise ReferenceLayerError(
-                f"Introspecting torch took more than {BUILD_TIMEOUT_S} s and was stopped; "
-                "try again on a less busy machine."
+                _(
+                    "Introspecting torch took more than {seconds} s and was stopped; "
+                    "try again on a less busy machine."
+                ).format(seconds=BUILD_TIMEOUT_S)
             ) from None
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["no message"])[-1]
             raise ReferenceLayerError(
-                f"Introspecting the installed torch failed (exit status {done.returncode}: "
-                f"{last}); check that `python -c 'import torch'` works."
+                _(
+                    "Introspecting the installed torch failed (exit status {status}: "
+                    "{error}); check that `python -c 'import torch'` works."
+                ).format(status=done.returncode, error=last)
             )
         with open(out, encoding="utf-8") as fh:
             payload: dict[str, Any] = json.load(fh)
@@ -230,7 +236,9 @@ def save_payload(path: Path, payload: dict[str, Any], modules: Sequence[str]) ->
     try:
         write_bytes_atomic(path, raw)
     except OSError as exc:
-        raise ReferenceLayerError(f"Cannot write the reference layer {path} ({exc}).") from exc
+        raise ReferenceLayerError(
+            _("Cannot write the reference layer {path} ({error}).").format(path=path, error=exc)
+        ) from exc
     return raw
 
 
@@ -258,16 +266,20 @@ def load_reference_layer(
         return layer
     if not build:
         raise ReferenceLayerError(
-            f"The reference layer for torch {version} is not built yet ({path}); "
-            "run `torchgloss stats --coverage` or `torchgloss show torch.cat` to build it."
+            _(
+                "The reference layer for torch {version} is not built yet ({path}); "
+                "`torchgloss show torch.cat` builds it."
+            ).format(version=version, path=path)
         )
 
     def build_layer() -> ReferenceLayer:
         payload = build_payload(modules)
         if payload["torch_version"] != version:
             raise ReferenceLayerError(
-                f"The torch that was introspected is {payload['torch_version']}, not the "
-                f"installed {version}; is another torch earlier on the path?"
+                _(
+                    "The torch that was introspected is {found}, not the installed {version}; "
+                    "is another torch earlier on the path?"
+                ).format(found=payload["torch_version"], version=version)
             )
         built = _layer_from(save_payload(path, payload, modules), version, modules)
         if built is None:  # what was just written does not read back: a bug, not a user error
@@ -275,7 +287,7 @@ def load_reference_layer(
         return built
 
     try:
-        layer, _ = load_or_build_locked(
+        layer, _built = load_or_build_locked(
             path.with_name(f".{path.name}.lock"),
             lambda: None if force else read_layer(path, version, modules),
             build_layer,
@@ -286,6 +298,8 @@ def load_reference_layer(
         )
     except OSError as exc:
         raise ReferenceLayerError(
-            f"Cannot write the reference layer in {path.parent} ({exc})."
+            _("Cannot write the reference layer in {folder} ({error}).").format(
+                folder=path.parent, error=exc
+            )
         ) from exc
     return layer

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from glossary.embedding.defaults import DEFAULT_MODEL_NAME
 from glossary.errors import IndexError_, ModelError, UsageError
+from glossary.i18n import _
 from glossary.progress import ProgressCallback
 from glossary.search import lexical as lexical_index
 from glossary.search.fusion import Fused, FusionWeights, fuse, is_name_shaped, meaning_only
@@ -188,7 +189,9 @@ class SearchEngine:
         except KeyError:
             from glossary.errors import EntryNotFoundError
 
-            raise EntryNotFoundError(f"No entry has the id {entry_id!r}.") from None
+            raise EntryNotFoundError(
+                _("No entry has the id {entry_id!r}.").format(entry_id=entry_id)
+            ) from None
 
     # ----------------------------------------------------------------------------- semantic
 
@@ -438,17 +441,25 @@ class SearchEngine:
         mode = Mode(mode)
         text = clean(query)
         if not text:
-            raise UsageError("The query is empty; type a word or phrase to search for.")
+            raise UsageError(_("The query is empty; type a word or phrase to search for."))
         if limit < 1:
-            raise UsageError(f"--limit must be at least 1, not {limit}.")
+            raise UsageError(
+                _("{name} must be at least 1, not {limit}."), parameter="limit", limit=limit
+            )
         if lang is not None and lang not in LANGS:
-            raise UsageError(f"--lang must be 'ja' or 'en', not {lang!r}.")
+            raise UsageError(
+                _("{name} must be 'ja' or 'en', not {lang!r}."), parameter="lang", lang=lang
+            )
         if kind is not None:
             _check_kind(kind, {info.kind for info in self.lexical.entries})
         if layer == "all":
             layer = None
         if layer not in (None, "curated", "reference"):
-            raise UsageError(f"--layer must be curated, reference or all, not {layer!r}.")
+            raise UsageError(
+                _("{name} must be curated, reference or all, not {layer!r}."),
+                parameter="layer",
+                layer=layer,
+            )
         response = SearchResponse(query=text, mode=mode)
         error = find_error(query) if len(query) >= 20 else None
         content = _content(error, text)
@@ -471,8 +482,10 @@ class SearchEngine:
                 if response.semantic_backlog:
                     load_model = False
                     response.notices.append(
-                        f"Word matches only for now: {response.semantic_backlog} texts of "
-                        "your glossary folders are being embedded for meaning search."
+                        _(
+                            "Word matches only for now: {count} texts of your glossary folders "
+                            "are being embedded for meaning search."
+                        ).format(count=response.semantic_backlog)
                     )
             dense_hits, vector = self._dense_hits(content, kind, mode, load_model, response)
         ids = [info.id for info in self.lexical.entries]
@@ -540,11 +553,11 @@ class SearchEngine:
             response.confident = False
         elif not response.confident and response.semantic_used:
             response.notices.append(
-                "No close match in the glossary; these are the nearest entries."
+                _("No close match in the glossary; these are the nearest entries.")
             )
         elif mode is Mode.HYBRID and response.results and not candidates:
             response.notices.append(
-                "No entry contains these words; the results are the closest in meaning."
+                _("No entry contains these words; the results are the closest in meaning.")
             )
         response.elapsed_ms = (time.perf_counter() - started) * 1000
         return response
@@ -759,11 +772,13 @@ class SearchEngine:
         except (ModelError, IndexError_) as exc:
             if mode is Mode.SEMANTIC:
                 raise
-            response.notices.append(f"Semantic search is unavailable, lexical results only: {exc}")
+            response.notices.append(
+                _("Semantic search is unavailable, lexical results only: {error}").format(error=exc)
+            )
             return [], None
         if vector is None:
             if mode is Mode.SEMANTIC:
-                response.notices.append("The model is not loaded yet; no semantic results.")
+                response.notices.append(_("The model is not loaded yet; no semantic results."))
             return [], None
         index = self._dense
         assert index is not None  # _query_vector returned a vector, so the index is loaded
@@ -888,4 +903,8 @@ def _check_kind(kind: str, present: set[str]) -> None:
 
     known = [k.value for k in Kind]
     if kind not in known:
-        raise UsageError(f"Unknown kind {kind!r}; use one of: {', '.join(known)}.")
+        raise UsageError(
+            _("Unknown kind {kind!r}; use one of: {known}.").format(
+                kind=kind, known=", ".join(known)
+            )
+        )

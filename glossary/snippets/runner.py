@@ -58,6 +58,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from glossary.i18n import _
 from glossary.schema import Entry, Snippet
 from glossary.snippets.errors import NoSnippetError, SnippetRunError
 
@@ -284,7 +285,9 @@ class _PlainLaunch:
         except OSError as exc:
             for fd in (out_r, err_r):
                 os.close(fd)
-            raise SnippetRunError(f"Could not start {sys.executable}: {exc}") from exc
+            raise SnippetRunError(
+                _("Could not start {program}: {error}").format(program=sys.executable, error=exc)
+            ) from exc
         finally:
             os.close(out_w)
             os.close(err_w)
@@ -669,7 +672,9 @@ def start_snippet(
         code, snippet = source, None
     elif isinstance(source, Entry):
         if source.snippet is None:
-            raise NoSnippetError(f"{source.id!r} has no example snippet to run.")
+            raise NoSnippetError(
+                _("{entry_id!r} has no example snippet to run.").format(entry_id=source.id)
+            )
         snippet = source.snippet
         code = snippet.code
     else:

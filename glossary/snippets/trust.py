@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from glossary.i18n import _
 from glossary.snippets.errors import NoSnippetError, UntrustedSnippetError
 
 if TYPE_CHECKING:
@@ -52,10 +53,10 @@ def untrusted_message(glossary: Glossary, entry_id: str) -> str:
     """What to tell a user whose command would run a snippet from their own folder."""
     origin = glossary.origins.get(entry_id)
     where = f" ({origin.path}:{origin.line_of('snippet')})" if origin is not None else ""
-    return (
-        f"The example of {entry_id!r} comes from your own glossary folder{where}, not from "
+    return _(
+        "The example of {entry_id!r} comes from your own glossary folder{where}, not from "
         "torchgloss, so it does not run until you confirm that it may."
-    )
+    ).format(entry_id=entry_id, where=where)
 
 
 def runnable_snippet(glossary: Glossary, entry_id: str, *, confirmed: bool = False) -> Snippet:
@@ -73,7 +74,9 @@ def runnable_snippet(glossary: Glossary, entry_id: str, *, confirmed: bool = Fal
     """
     entry = glossary.get(entry_id)
     if entry.snippet is None:
-        raise NoSnippetError(f"{entry_id!r} has no example snippet to run.")
+        raise NoSnippetError(
+            _("{entry_id!r} has no example snippet to run.").format(entry_id=entry_id)
+        )
     if not (confirmed or is_trusted(glossary, entry_id)):
         raise UntrustedSnippetError(untrusted_message(glossary, entry_id))
     return entry.snippet

@@ -225,6 +225,7 @@ def test_serve_refuses_a_regular_file_at_socket_path(shared_folder: Path) -> Non
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "exists and is not a socket" in result.stderr
+    assert "choose another --socket path" in result.stderr  # the CLI names its option
     assert victim.read_text() == "precious\n"
     assert os.stat(shared_folder).st_mode & 0o7777 == 0o1777
 
@@ -237,8 +238,9 @@ def test_search_server_keeps_an_existing_folder_mode(shared_folder: Path) -> Non
 
     victim = shared_folder / "file.sock"
     victim.write_text("precious\n")
-    with pytest.raises(GlossaryError, match="not a socket"):
+    with pytest.raises(GlossaryError, match="not a socket") as caught:
         SearchServer(victim, engine=None, folders=[])  # type: ignore[arg-type]
+    assert caught.value.parameter == "socket" and "--" not in str(caught.value)
     assert victim.read_text() == "precious\n"
 
     path = shared_folder / "search.sock"

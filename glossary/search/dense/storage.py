@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from glossary.atomic import atomic_directory
 from glossary.errors import IndexError_
+from glossary.i18n import _
 from glossary.progress import ProgressCallback
 from glossary.search.dense.faiss_choice import matrix_offset, new_index
 from glossary.search.dense.index import DenseIndex
@@ -260,8 +261,12 @@ class LazyEncoder:
             encoder = self._factory()
             if encoder.dimension != self.dimension:
                 raise IndexError_(
-                    f"Model {encoder.model_id} gives vectors of {encoder.dimension} numbers, "
-                    f"not the {self.dimension} its spec declares; rebuild the model."
+                    _(
+                        "Model {model} gives vectors of {found} numbers, not the {expected} "
+                        "its spec declares; rebuild the model."
+                    ).format(
+                        model=encoder.model_id, found=encoder.dimension, expected=self.dimension
+                    )
                 )
             self._encoder = encoder
         return self._encoder

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from glossary.errors import IndexError_
+from glossary.i18n import _
 from glossary.locked_build import load_or_build_locked
 from glossary.progress import ProgressCallback
 from glossary.search.dense.index import DenseIndex
@@ -64,4 +65,8 @@ def load_or_build(
             "and try again.",
         )
     except OSError as exc:
-        raise IndexError_(f"Cannot write the search index {directory} ({exc}).") from exc
+        raise IndexError_(
+            _("Cannot write the search index {folder} ({error}).").format(
+                folder=directory, error=exc
+            )
+        ) from exc

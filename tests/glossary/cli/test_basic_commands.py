@@ -237,3 +237,23 @@ def test_words_without_a_command_are_searched() -> None:
     result = run_torchgloss("自動微分", "--limit", "1", "--mode", "lexical")
     assert result.returncode == 0, result.stderr
     assert "autograd" in result.stdout and "No such command" not in result.stderr
+
+
+def test_a_library_error_is_worded_with_the_cli_option() -> None:
+    """The library names its parameter (``device``); the CLI states it as ``--device``."""
+    import torch
+
+    if torch.backends.mps.is_available():
+        pytest.skip("needs a machine without MPS")
+    result = subprocess.run(
+        [sys.executable, "-m", "glossary", "model", "info", "--device", "mps"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "torchgloss: Device 'mps' is not available on this machine; set --device to cpu, "
+        "or leave it out to pick the best one present."
+    )

@@ -36,6 +36,16 @@ def test_unknown_or_absent_devices_are_model_errors() -> None:
             pick_device(f"cuda:{torch.cuda.device_count()}")
 
 
+@pytest.mark.skipif(torch.backends.mps.is_available(), reason="needs a machine without MPS")
+def test_an_absent_device_is_named_as_the_parameter() -> None:
+    with pytest.raises(ModelError) as caught:
+        pick_device("mps")
+    assert caught.value.parameter == "device"
+    assert "set device to cpu, or leave it out" in str(caught.value)
+    assert "--" not in str(caught.value)  # the CLI adds its option, the library does not
+    assert "set --device to cpu" in caught.value.naming("--device")
+
+
 def test_batch_sizes_suit_the_device() -> None:
     assert batch_size_for("cpu") < batch_size_for("mps") < batch_size_for("cuda:1")
     assert token_budget_for("cpu") < token_budget_for("cuda")

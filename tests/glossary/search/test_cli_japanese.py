@@ -49,3 +49,22 @@ def test_matched_line_in_japanese(search_home: Path) -> None:
     typed = search("テンソルをつなげる", "--limit", "1", TORCHGLOSS_LANG="ja")
     assert "一致: 「テンソルをつなげる」＝別名「テンソルを繋げる」" in typed.stdout
     assert "matched" not in words.stdout + reading.stdout + typed.stdout
+
+
+def test_engine_notices_and_errors_in_japanese(search_home: Path) -> None:
+    """The search library's own messages follow the interface language, and the CLI still
+    names its option in them."""
+    base = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS}
+    result = subprocess.run(
+        [sys.executable, "-m", "glossary", "search", "recipe for chocolate cake", "-n", "2"],
+        capture_output=True,
+        text=True,
+        env={**base, "NO_COLOR": "1", "TORCHGLOSS_LANG": "ja"},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "用語集にぴったり合う項目はありません。意味が近い順に表示します。" in result.stderr
+    assert "No close match" not in result.stderr
+    result = search("cat", "--kind", "animal", TORCHGLOSS_LANG="ja")
+    assert result.returncode == 2
+    assert "'animal' という種類はありません。" in result.stderr

@@ -48,6 +48,26 @@ def test_bad_arguments_are_usage_errors(lexical_engine: SearchEngine) -> None:
         lexical_engine.search("cat", kind="animal")
 
 
+@pytest.mark.parametrize(
+    ("arguments", "parameter", "message"),
+    [
+        ({"limit": 0}, "limit", "limit must be at least 1, not 0."),
+        ({"lang": "fr"}, "lang", "lang must be 'ja' or 'en', not 'fr'."),
+        ({"layer": "both"}, "layer", "layer must be curated, reference or all, not 'both'."),
+    ],
+)
+def test_argument_errors_name_the_parameter_not_a_cli_flag(
+    lexical_engine: SearchEngine, arguments: dict[str, object], parameter: str, message: str
+) -> None:
+    """The library says what is wrong in its own terms and says which parameter it is about;
+    the CLI (``error_text``) words it with its option."""
+    with pytest.raises(UsageError) as caught:
+        lexical_engine.search("cat", **arguments)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+    assert caught.value.parameter == parameter
+    assert caught.value.naming(f"--{parameter}") == f"--{message}"
+
+
 @pytest.mark.parametrize("query", ODD_QUERIES)
 def test_odd_queries_never_raise(lexical_engine: SearchEngine, query: str) -> None:
     response = lexical_engine.search(query, mode=Mode.LEXICAL)
