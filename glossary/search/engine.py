@@ -78,6 +78,9 @@ REFERENCE_CANDIDATES = 20
 REFERENCE_HANDICAP = 0.01
 #: The most a reference name's similarity counts, on the curated hits' scale (1: the best).
 REFERENCE_CEILING = 1.0
+#: Where (0-based) the reference name closest in meaning is placed at worst, when it is closer
+#: to the query than any curated passage (:func:`_give_a_place`).
+REFERENCE_PLACE = 2
 #: A reference name's score counts this share against a curated entry's.
 REFERENCE_SHARE = 0.8
 
@@ -506,6 +509,7 @@ class SearchEngine:
                 ranked = sorted(
                     [*ranked, *by_meaning.values()], key=lambda f: -f.score
                 )  # stable: curated first at equal scores
+                _give_a_place(ranked, by_meaning, dense_hits)
         if mode is not Mode.SEMANTIC and layer != "curated" and kind in (None, "api"):
             exact = bool(candidates) and candidates[0].strength >= DECISIVE
             # In a pasted error, torch names are the message's words (torch.Size, grad_fn),
@@ -791,6 +795,27 @@ class SearchEngine:
     def _kind_of(self, entry_id: str) -> str | None:
         position = self.lexical.ids.get(entry_id)
         return None if position is None else self.lexical.entries[position].kind
+
+
+def _give_a_place(
+    ranked: list[Fused], by_meaning: dict[str, Fused], dense_hits: list[Any]
+) -> None:
+    """Move the reference name closest in meaning up to :data:`REFERENCE_PLACE` when it is
+    closer to the query than every curated passage: curated entries with the query's words
+    keep the places above it, and a name no entry documents is not left below the fold."""
+    if not dense_hits:
+        return
+    best = max(
+        by_meaning.values(),
+        key=lambda f: max((m.score for m in f.matches if m.signal is Signal.SEMANTIC), default=0),
+    )
+    cosine = max((m.score for m in best.matches if m.signal is Signal.SEMANTIC), default=0)
+    position = ranked.index(best)
+    if cosine <= dense_hits[0].score or position <= REFERENCE_PLACE:
+        return
+    ranked.pop(position)
+    best.score = max(best.score, ranked[REFERENCE_PLACE].score)
+    ranked.insert(REFERENCE_PLACE, best)
 
 
 def _names_it(item: Fused) -> bool:

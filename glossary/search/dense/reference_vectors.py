@@ -264,17 +264,25 @@ def embed_missing(
     )
 
 
-#: Namespaces that hold the same operation under one short name (``torch.erfinv``,
-#: ``torch.special.erfinv``, ``torch.Tensor.erfinv``, ``torch.nn.functional.relu``).
-OPERATION_NAMESPACES = frozenset(
-    {"torch", "torch.Tensor", "torch.nn.functional", "torch.special", "torch.linalg"}
-)
+#: Namespaces that hold the same operation under one short name: tensor operations
+#: (``torch.erfinv``, ``torch.special.erfinv``, ``torch.Tensor.erfinv``) and device runtimes
+#: (``torch.cuda.empty_cache``, ``torch.accelerator.empty_cache``, ``torch.mps.empty_cache``).
+OPERATION_FAMILIES = {
+    **dict.fromkeys(
+        ("torch", "torch.Tensor", "torch.nn.functional", "torch.special", "torch.linalg"),
+        "tensor",
+    ),
+    **dict.fromkeys(
+        ("torch.cuda", "torch.cuda.memory", "torch.accelerator", "torch.mps", "torch.xpu"),
+        "device",
+    ),
+}
 
 
 def covered_by_curated(curated_apis: Iterable[str]) -> Callable[[str], bool]:
     """A test for reference names a curated API entry answers: the same name, or the same
-    operation in another of :data:`OPERATION_NAMESPACES` or as its in-place twin
-    (``torch.masked_fill`` and ``torch.Tensor.masked_fill_`` for a curated
+    operation in another namespace of its family (:data:`OPERATION_FAMILIES`) or as its
+    in-place twin (``torch.masked_fill`` and ``torch.Tensor.masked_fill_`` for a curated
     ``torch.Tensor.masked_fill``). ``torch.hub.load`` is not ``torch.load``."""
     names = set(curated_apis)
     operations = {_operation(name) for name in names} - {None}
@@ -285,6 +293,7 @@ def covered_by_curated(curated_apis: Iterable[str]) -> Callable[[str], bool]:
     return covered
 
 
-def _operation(name: str) -> str | None:
+def _operation(name: str) -> tuple[str, str] | None:
     module, _, short = name.rpartition(".")
-    return short.rstrip("_") if module in OPERATION_NAMESPACES else None
+    family = OPERATION_FAMILIES.get(module)
+    return (family, short.rstrip("_")) if family else None
