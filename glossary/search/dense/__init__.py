@@ -21,11 +21,12 @@ the functions that need it.
 
 The package, one module a job: :mod:`.passages` (what is embedded for an entry),
 :mod:`.signature` (what decides the vectors: model and format), :mod:`.faiss_choice` (which
-FAISS index for how many vectors), :mod:`.index` (a loaded index and its scoring),
-:mod:`.storage` (the folder on disk) and :mod:`.store` (building it once under a lock).
+FAISS index for how many vectors, and its search parameters), :mod:`.index` (a loaded index
+and its scoring), :mod:`.storage` (the folder on disk) and :mod:`.store` (building it once
+under a lock).
 """
 
-from glossary.search.dense.faiss_choice import FLAT_LIMIT, HNSW_LIMIT, new_index
+from glossary.search.dense.faiss_choice import FLAT_LIMIT, new_index
 from glossary.search.dense.index import FIELD_WEIGHTS, DenseHit, DenseIndex
 from glossary.search.dense.passages import (
     ASKED,
@@ -54,7 +55,6 @@ __all__ = [
     "FIELD_WEIGHTS",
     "FLAT_LIMIT",
     "FORMAT_VERSION",
-    "HNSW_LIMIT",
     "MANIFEST",
     "NAMES",
     "ROWS",

@@ -1,4 +1,5 @@
-"""Which FAISS index a number of vectors gets (exact, or quantized scan with exact re-ranking).
+"""Which FAISS index a number of vectors gets (exact, or quantized scan with exact re-ranking),
+and the search parameters it is used with.
 
 ``bench/bench_scale.py`` measures each choice.
 """
@@ -12,16 +13,12 @@ if TYPE_CHECKING:
 
 #: Up to this many vectors an exact (flat) index is both fastest and best; above, a quantized scan.
 FLAT_LIMIT = 50_000
-#: No longer a boundary: HNSW lost to the quantized scan where measured (at 100k it needed
-#: efSearch 512 for recall@10 0.95 at a p50 of 11 ms, against 0.99 at 1 ms, and a 205 s build
-#: against 8 s). Kept because :mod:`glossary.search.dense` exports the name.
-HNSW_LIMIT = FLAT_LIMIT
 #: Dimensions per product-quantizer sub-vector (4-bit codes): two keeps the scores the scan
-#: ranks by close enough to exact that re-ranking :data:`REFINE_FACTOR` × k candidates finds the
-#: true top 10 (recall@10 0.98 at 100k, where one sub-vector per 4 dimensions gives 0.88).
+#: ranks by close enough to exact that re-ranking :data:`REFINE_FACTOR` × k candidates finds
+#: the true top 10, where one sub-vector per four dimensions loses a tenth of it.
 SUBVECTOR_DIMENSIONS = 2
-#: How many candidates per wanted result the scan hands to the exact re-ranking: at 1M
-#: synthetic vectors 10 gives recall@10 0.94 and 20 gives 0.975 (``bench/bench_scale.py``).
+#: How many candidates per wanted result the scan hands to the exact re-ranking: fewer lose
+#: true neighbours among the approximate scores, more only cost time.
 REFINE_FACTOR = 20
 #: Training rows for the quantizer (16 centroids per sub-vector need a few hundred; more only
 #: slows the build).
@@ -36,10 +33,13 @@ def new_index(dimension: int, count: int, training: np.ndarray | None = None) ->
     codes with SIMD ("fast scan", a sixteenth of the bytes of the raw vectors) and the best
     :data:`REFINE_FACTOR` × k are re-ranked exactly against the raw vectors, which the index
     keeps (``IndexRefineFlat``): the scores it returns are exact inner products, and it builds
-    in seconds. Graph (HNSW) and inverted-file (IVF) indexes were dropped: on embeddings whose
-    nearest neighbours are scattered, they must visit a large part of the data to reach
-    recall@10 ≥ 0.95 and were slower than the scan (``bench/bench_scale.py``). The quantized
-    index needs ``training`` vectors (any representative sample; the vectors to add will do).
+    in seconds. Graph (HNSW) and inverted-file (IVF) indexes lose to it on embeddings whose
+    nearest neighbours are scattered: many of a query's true neighbours lie in other lists or
+    graph regions than its own, so they must visit a large part of the data to reach
+    recall@10 ≥ 0.95, and an inverted file fine enough to avoid that needs a k-means that takes
+    longer than the whole scan index to build (``bench/bench_scale.py``). The quantized index
+    needs ``training`` vectors (any representative sample; the vectors to add will do). Its
+    search parameters are set by :func:`tune`, which is called again on an index read back.
     """
     import faiss
 
@@ -51,9 +51,21 @@ def new_index(dimension: int, count: int, training: np.ndarray | None = None) ->
     index = faiss.index_factory(
         dimension, f"PQ{dimension // step}x4fs,RFlat", faiss.METRIC_INNER_PRODUCT
     )
-    sample = training[:: max(1, len(training) // TRAINING_ROWS)]
-    index.train(sample)
-    index.k_factor = REFINE_FACTOR
+    index.train(training[:: max(1, len(training) // TRAINING_ROWS)])
+    return tune(index)
+
+
+def tune(index: Any) -> Any:
+    """Set ``index``'s search parameters (how deep the exact re-ranking goes); returns it.
+
+    They decide recall and speed, and are set here for a new index and for one read back from
+    disk alike, so a loaded index searches with this module's parameters rather than with
+    whatever the build that wrote it had.
+    """
+    import faiss
+
+    if isinstance(index, faiss.IndexRefine):
+        index.k_factor = REFINE_FACTOR
     return index
 
 

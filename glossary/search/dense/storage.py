@@ -21,7 +21,7 @@ from glossary.atomic import atomic_directory
 from glossary.errors import IndexError_
 from glossary.i18n import _
 from glossary.progress import ProgressCallback
-from glossary.search.dense.faiss_choice import matrix_offset, new_index
+from glossary.search.dense.faiss_choice import matrix_offset, new_index, tune
 from glossary.search.dense.index import DenseIndex
 from glossary.search.dense.passages import (
     Passage,
@@ -80,6 +80,7 @@ def load(directory: Path, expected: dict[str, Any], *, any_data: bool = False) -
             if manifest["versions"]["faiss"] != faiss.__version__:
                 return None  # written by another faiss: build anew rather than guess
             index = faiss.deserialize_index(np.frombuffer(blobs[VECTORS], dtype=np.uint8))
+            tune(index)  # search parameters are this code's, not the file's
             if index.ntotal != count or index.d != dimension:
                 return None
         if (

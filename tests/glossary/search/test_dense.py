@@ -256,3 +256,20 @@ def test_an_entry_without_asked_as_is_scored_by_its_definitions(tmp_path: Path) 
         index = dense.build(tmp_path / name, [zeros, other], lambda: encoder, expected(encoder))
         scores.append({hit.entry_id: hit.score for hit in index.search(query)}["torch.zeros"])
     assert scores[0] == pytest.approx(scores[1], abs=1e-6)
+
+
+def test_a_quantized_index_read_back_searches_with_this_codes_parameters(
+    tmp_path: Path, tiny_entries: list[Entry], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dense.faiss_choice, "FLAT_LIMIT", 0)
+    encoder = HashEncoder()
+    directory = tmp_path / "dense"
+    built = dense.build(directory, tiny_entries, lambda: encoder, expected(encoder))
+    assert built.index.k_factor == dense.faiss_choice.REFINE_FACTOR
+    # Loaded from disk, the index takes the parameters of the code that reads it, not the
+    # ones the file was written with.
+    monkeypatch.setattr(dense.faiss_choice, "REFINE_FACTOR", 3)
+    loaded = dense.load(directory, expected(encoder))
+    assert loaded is not None and loaded.index.k_factor == 3
+    probe = encoder.encode_queries(["テンソルを繋げる"])[0]
+    assert loaded.search(probe)[0].entry_id == "torch.cat"
