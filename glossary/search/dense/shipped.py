@@ -105,6 +105,22 @@ def load_shipped(signature: dict[str, Any], directory: Path | None = None) -> Sh
     return ShippedVectors(dict(zip(keys, rows, strict=True)), manifest)
 
 
+def shipped_keys(signature: dict[str, Any], directory: Path | None = None) -> set[str]:
+    """The keys the shipped vectors of ``signature`` cover, read from the manifest alone.
+
+    For counting what is left to embed: no vector is read or checked (:func:`load_shipped`
+    does that when the index is built, and embeds whatever a damaged file lacks).
+    """
+    directory = directory or shipped_dir()
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != SHIPPED_FORMAT or manifest.get("model") != signature:
+            return set()
+        return {str(key) for key in manifest["keys"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
 def load_bundled_rows(folders: Sequence[Path], signature: dict[str, Any]) -> dict[str, Any] | None:
     """The shipped dense rows, when ``folders`` is the bundled glossary alone, unchanged since
     the export, and ``signature`` the shipped vectors' model; else ``None``."""

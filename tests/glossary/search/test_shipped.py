@@ -29,6 +29,7 @@ from glossary.search.dense.shipped import (
     load_shipped,
     quantize,
     shipped_dir,
+    shipped_keys,
 )
 
 STALE = "the shipped vectors are stale for data/: run `torchgloss index export` and commit them"
@@ -56,6 +57,12 @@ def test_shipped_vectors_are_current_for_the_bundled_data() -> None:
     assert len(shipped), "no shipped vectors for the bundled model: " + STALE
     assert set(shipped.vectors) == needed_keys(bundled_entries()), STALE
     assert shipped.manifest["data_fingerprint"] == content_fingerprint(bundled_data_dir()), STALE
+
+
+def test_the_manifest_names_the_keys_of_the_shipped_vectors(tmp_path: Path) -> None:
+    assert shipped_keys(signature()) == set(load_shipped(signature()).vectors)
+    assert shipped_keys({**signature(), "dimension": 1}) == set()
+    assert shipped_keys(signature(), tmp_path) == set()
 
 
 def test_a_first_build_over_the_bundled_data_embeds_nothing(tmp_path: Path) -> None:
