@@ -191,8 +191,29 @@ def content_fingerprint(folder: Path) -> str:
     """A hash of every YAML file's name (relative to ``folder``) and bytes.
 
     Unlike the index fingerprint it does not depend on where the package is installed, so it
-    can say whether shipped vectors were made from exactly this data.
+    can say whether shipped vectors were made from exactly this data. A search asks for it
+    more than once (the lexical tables, the dense rows, the vectors): within a process it is
+    hashed again only when a file's size, modification time or inode changed
+    (:mod:`glossary.search.freshness`).
     """
+    from glossary.search.freshness import yaml_stats
+
+    stats = yaml_stats([folder])
+    key = str(folder.resolve())
+    known = _FINGERPRINTS.get(key)
+    if stats is not None and known is not None and known[0] == stats:
+        return known[1]
+    fingerprint = _hash_folder(folder)
+    if stats is not None:
+        _FINGERPRINTS[key] = (stats, fingerprint)
+    return fingerprint
+
+
+#: :func:`content_fingerprint` by folder, with the file stats it was computed at.
+_FINGERPRINTS: dict[str, tuple[list[Any], str]] = {}
+
+
+def _hash_folder(folder: Path) -> str:
     from glossary.datafiles import read_data_file, yaml_files
 
     digest = hashlib.sha256()

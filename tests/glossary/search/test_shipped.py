@@ -146,3 +146,15 @@ def test_the_light_spec_agrees_with_the_built_model() -> None:
     ):
         assert getattr(built, field) == getattr(light, field), field
     assert dense.model_signature(built) == dense.model_signature(light)
+
+
+def test_the_content_fingerprint_follows_an_edit_within_one_process(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("entries: []\n", encoding="utf-8")
+    first = content_fingerprint(folder)
+    assert content_fingerprint(folder) == first
+    (folder / "a.yaml").write_text("entries: [ ]\n", encoding="utf-8")
+    assert content_fingerprint(folder) != first
+    (folder / "b.yml").write_text("entries: []\n", encoding="utf-8")
+    assert len({first, content_fingerprint(folder)}) == 2
