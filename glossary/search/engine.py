@@ -243,7 +243,7 @@ class SearchEngine:
         """The curated passages (and names) the dense index lacks vectors for."""
         from glossary.search import dense
         from glossary.search.dense.passages import surface_key
-        from glossary.search.dense.shipped import load_bundled_rows, load_shipped
+        from glossary.search.dense.shipped import load_bundled_rows, shipped_keys
 
         with self._lock:
             if self._dense is not None:
@@ -256,7 +256,7 @@ class SearchEngine:
             entries = self.glossary.entries
             keys = {p.key for p in dense.entry_passages(entries)}
             keys |= {surface_key(text) for text in dense.surface_queries(entries)}
-            keys -= set(load_shipped(signature).vectors)
+            keys -= shipped_keys(signature)
             previous = dense.load(directory, expected, any_data=True)
             if previous is not None and keys:
                 old_passages, old_surfaces = previous.reusable()

@@ -105,6 +105,22 @@ def load_shipped(signature: dict[str, Any], directory: Path | None = None) -> Sh
     return ShippedVectors(dict(zip(keys, rows, strict=True)), manifest)
 
 
+def shipped_keys(signature: dict[str, Any], directory: Path | None = None) -> set[str]:
+    """The keys the shipped vectors of ``signature`` cover, read from the manifest alone.
+
+    For counting what is left to embed: no vector is read or checked (:func:`load_shipped`
+    does that when the index is built, and embeds whatever a damaged file lacks).
+    """
+    directory = directory or shipped_dir()
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != SHIPPED_FORMAT or manifest.get("model") != signature:
+            return set()
+        return {str(key) for key in manifest["keys"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
 def load_bundled_rows(folders: Sequence[Path], signature: dict[str, Any]) -> dict[str, Any] | None:
     """The shipped dense rows, when ``folders`` is the bundled glossary alone, unchanged since
     the export, and ``signature`` the shipped vectors' model; else ``None``."""
@@ -175,8 +191,29 @@ def content_fingerprint(folder: Path) -> str:
     """A hash of every YAML file's name (relative to ``folder``) and bytes.
 
     Unlike the index fingerprint it does not depend on where the package is installed, so it
-    can say whether shipped vectors were made from exactly this data.
+    can say whether shipped vectors were made from exactly this data. A search asks for it
+    more than once (the lexical tables, the dense rows, the vectors): within a process it is
+    hashed again only when a file's size, modification time or inode changed
+    (:mod:`glossary.search.freshness`).
     """
+    from glossary.search.freshness import yaml_stats
+
+    stats = yaml_stats([folder])
+    key = str(folder.resolve())
+    known = _FINGERPRINTS.get(key)
+    if stats is not None and known is not None and known[0] == stats:
+        return known[1]
+    fingerprint = _hash_folder(folder)
+    if stats is not None:
+        _FINGERPRINTS[key] = (stats, fingerprint)
+    return fingerprint
+
+
+#: :func:`content_fingerprint` by folder, with the file stats it was computed at.
+_FINGERPRINTS: dict[str, tuple[list[Any], str]] = {}
+
+
+def _hash_folder(folder: Path) -> str:
     from glossary.datafiles import read_data_file, yaml_files
 
     digest = hashlib.sha256()

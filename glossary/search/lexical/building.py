@@ -22,7 +22,7 @@ from glossary.text.normalize import fold, has_japanese, loose
 
 if TYPE_CHECKING:
     from glossary.schema import Entry
-    from glossary.search.lexical.index import PostingList, TermPostings
+    from glossary.search.lexical.index import PostingList
 
 _DOTTED_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
@@ -47,6 +47,22 @@ def compile_entries(entries: Sequence[Entry], fingerprint: str) -> dict[str, Any
     return _Builder(entries).compile(fingerprint)
 
 
+def compile_after(
+    base: dict[str, Any], entries: Sequence[Entry], fingerprint: str
+) -> dict[str, Any]:
+    """The compiled tables of ``base``'s entries followed by ``entries``, from ``base`` (the
+    compiled tables of its own entries, as :func:`compile_entries` made them) without
+    analysing its entries again.
+
+    Equal, key by key and in order, to :func:`compile_entries` of the whole list, provided
+    no entry of ``entries`` has the id of one in ``base`` (it would replace it) and every
+    ``ref`` of ``base``'s entries names one of its own (as validation requires). BM25 needs
+    nothing recomputed: document frequencies and the average length are read from the
+    postings and ``doc_len`` when the index is loaded.
+    """
+    return _Builder(entries, base).compile(fingerprint)
+
+
 def summary(text: str, limit: int = 160) -> str:
     """The first sentence of a definition, cut to ``limit`` characters."""
     text = " ".join(text.split())
@@ -66,15 +82,17 @@ def surface_parts(surface: str) -> list[str]:
 class _Builder:
     """Collects keys, suffixes and BM25 postings for every entry."""
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
+    def __init__(self, entries: Sequence[Entry], base: dict[str, Any] | None = None) -> None:
         self.entries = list(entries)
-        self.surfaces: list[str] = []
-        self.surface_ids: dict[str, int] = {}
-        self.exact: dict[str, dict[tuple[int, int, int], float]] = {}
-        self.loose: dict[str, dict[tuple[int, int, int], float]] = {}
-        self.suffix: dict[str, dict[tuple[int, int, int], float]] = {}
+        #: The compiled tables of the entries before ``entries`` (see :func:`compile_after`).
+        self.base = base or {"entries": [], "surfaces": [], "postings": {}, "doc_len": []}
+        self.surfaces: list[str] = list(self.base["surfaces"])
+        self.surface_ids: dict[str, int] = {text: i for i, text in enumerate(self.surfaces)}
+        self.exact = _unflatten(self.base.get("exact", {}))
+        self.loose = _unflatten(self.base.get("loose", {}))
+        self.suffix = _unflatten(self.base.get("suffix", {}))
         #: ``[entry, exception, template]`` of every error entry's message templates.
-        self.templates: list[list[Any]] = []
+        self.templates: list[list[Any]] = [list(t) for t in self.base.get("templates", [])]
 
     def _surface(self, text: str) -> int:
         if text not in self.surface_ids:
@@ -108,7 +126,8 @@ class _Builder:
             self._put(self.loose, loose(normalized), posting, strength * NORMALIZED * LOOSE)
             reading_posting = (entry, SIGNAL_CODE[Signal.READING], posting[2])
             sound_strength = READING * strength / NAME  # an alias's reading counts as less
-            for sound in {kana_reading(surface), reading(surface)}:
+            # In this order, not a set's: the file is then the same from one export to the next.
+            for sound in dict.fromkeys((kana_reading(surface), reading(surface))):
                 if sound and sound != key:
                     self._put(self.exact, sound, reading_posting, sound_strength)
                     self._put(self.loose, loose(sound), reading_posting, sound_strength * LOOSE)
@@ -120,9 +139,11 @@ class _Builder:
                 self._put(self.suffix, suffix_key, posting, strength_here * strength / NAME)
 
     def compile(self, fingerprint: str) -> dict[str, Any]:
-        by_id = {entry.id: entry for entry in self.entries}
+        # What a relation naming only its target reads of it: the target's headwords.
+        terms = {row[0]: (row[3], row[4]) for row in self.base["entries"]}
+        terms.update((entry.id, (entry.term.en, entry.term.ja)) for entry in self.entries)
         docs: list[dict[str, float]] = []
-        for index, entry in enumerate(self.entries):
+        for index, entry in enumerate(self.entries, start=len(self.base["entries"])):
             names = [(Signal.NAME, entry.id, NAME), (Signal.NAME, entry.term.en, NAME)]
             names.append((Signal.NAME, entry.term.ja, NAME))
             if entry.api:
@@ -138,7 +159,7 @@ class _Builder:
                 key = fold(entry.term.reading)
                 self._put(self.exact, key, posting, READING)
                 self._put(self.loose, loose(key), posting, READING * LOOSE)
-            docs.append(_document_terms(entry, by_id))
+            docs.append(_document_terms(entry, terms))
             if entry.error is not None:
                 self.templates += [
                     [index, entry.error.exception, template] for template in entry.error.messages
@@ -146,8 +167,10 @@ class _Builder:
         return self._finish(fingerprint, docs)
 
     def _finish(self, fingerprint: str, docs: list[dict[str, float]]) -> dict[str, Any]:
-        postings: dict[str, TermPostings] = {}
-        for index, terms in enumerate(docs):
+        postings: dict[str, list[float]] = {
+            term: list(flat) for term, flat in self.base["postings"].items()
+        }
+        for index, terms in enumerate(docs, start=len(self.base["entries"])):
             for term, tf in terms.items():
                 postings.setdefault(term, []).extend((index, round(tf, 3)))
 
@@ -164,7 +187,8 @@ class _Builder:
         name_keys = sorted({*self.exact, *self.suffix})
         return {
             "fingerprint": fingerprint,
-            "entries": [
+            "entries": [list(row) for row in self.base["entries"]]
+            + [
                 [
                     e.id,
                     e.kind.value,
@@ -182,14 +206,30 @@ class _Builder:
             "loose": flat(self.loose),
             "suffix": flat(self.suffix),
             "postings": postings,
-            "doc_len": [round(sum(terms.values()), 3) for terms in docs],
+            "doc_len": [
+                *self.base["doc_len"],
+                *(round(sum(terms.values()), 3) for terms in docs),
+            ],
             "name_keys": name_keys,
             "templates": self.templates,
         }
 
 
-def _document_terms(entry: Entry, by_id: dict[str, Entry]) -> dict[str, float]:
-    """Weighted term frequencies of everything an entry says, field by field."""
+def _unflatten(table: dict[str, PostingList]) -> dict[str, dict[tuple[int, int, int], float]]:
+    """A compiled posting table back in the builder's form (``{key: {posting: strength}}``)."""
+    grown: dict[str, dict[tuple[int, int, int], float]] = {}
+    for key, flat in table.items():
+        fields = iter(flat)
+        grown[key] = {
+            (int(entry), int(code), int(surface)): strength
+            for entry, code, surface, strength in zip(fields, fields, fields, fields, strict=True)
+        }
+    return grown
+
+
+def _document_terms(entry: Entry, terms: dict[str, tuple[str, str]]) -> dict[str, float]:
+    """Weighted term frequencies of everything an entry says, field by field; ``terms`` holds
+    the English and Japanese headword of every entry, by id (what a bare link reads)."""
     from glossary.text.words import index_terms
 
     fields: dict[str, list[str]] = {
@@ -213,9 +253,9 @@ def _document_terms(entry: Entry, by_id: dict[str, Entry]) -> dict[str, float]:
         texts = fields.setdefault(name, [])
         for item in items:
             texts += [item.en or "", item.ja or ""]
-            target = by_id.get(item.ref) if item.ref else None
+            target = terms.get(item.ref) if item.ref else None
             if target is not None and not (item.en or item.ja):
-                texts += [target.term.en, target.term.ja]
+                texts += list(target)
             if item.note is not None:
                 fields["notes"] += [item.note.en, item.note.ja]
     counts: dict[str, float] = {}

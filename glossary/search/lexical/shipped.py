@@ -4,7 +4,8 @@ Compiling the lexical index runs Sudachi and pykakasi over every entry: seconds,
 part of a new user's first search. When torchgloss searches the bundled glossary alone and its
 files are exactly those the shipped index was compiled from (their content fingerprint), with
 the same analyzers (Sudachi's dictionary and pykakasi decide the keys), that index is used as
-it is. Anything else, a user's folder included, is compiled as before.
+it is; with a user's folders after it, only their entries are compiled and appended to it
+(:mod:`.merging`). Anything else is compiled whole.
 
 The file sits beside the shipped vectors (:mod:`glossary.search.dense.shipped`), listed and
 checksummed in their manifest, and is written by the same ``torchgloss index export``.
@@ -59,17 +60,29 @@ def load_bundled_lexical(folders: Sequence[Path], fingerprint: str) -> LexicalIn
     """The shipped index, when ``folders`` is the bundled glossary alone and unchanged since
     the export, and the analyzers are the same; else ``None`` (compile it)."""
     from glossary.paths import bundled_data_dir
-    from glossary.search.dense.shipped import MANIFEST, content_fingerprint, shipped_dir
     from glossary.search.lexical.index import LexicalIndex
+
+    if [f.resolve() for f in folders] != [bundled_data_dir().resolve()]:
+        return None
+    compiled = shipped_compiled()
+    if compiled is None:
+        return None
+    compiled["fingerprint"] = fingerprint
+    return LexicalIndex(compiled)
+
+
+def shipped_compiled() -> dict[str, Any] | None:
+    """The shipped compiled tables (as :func:`.building.compile_entries` made them), when the
+    bundled glossary is unchanged since the export and the analyzers are the same; else
+    ``None``."""
+    from glossary.paths import bundled_data_dir
+    from glossary.search.dense.shipped import MANIFEST, content_fingerprint, shipped_dir
     from glossary.search.lexical.storage import FORMAT_VERSION
 
-    bundled = bundled_data_dir()
-    if [f.resolve() for f in folders] != [bundled.resolve()]:
-        return None
     directory = shipped_dir()
     try:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("data_fingerprint") != content_fingerprint(bundled):
+        if manifest.get("data_fingerprint") != content_fingerprint(bundled_data_dir()):
             return None
         data = (directory / FILE_NAME).read_bytes()
         record = manifest["files"][FILE_NAME]
@@ -80,8 +93,7 @@ def load_bundled_lexical(folders: Sequence[Path], fingerprint: str) -> LexicalIn
             analyzer_versions()
         ):
             return None
-        compiled = payload["compiled"]
-        compiled["fingerprint"] = fingerprint
-        return LexicalIndex(compiled)
+        compiled: dict[str, Any] = payload["compiled"]
+        return compiled if isinstance(compiled, dict) else None
     except (OSError, ValueError, KeyError, TypeError, EOFError, gzip.BadGzipFile):
         return None

@@ -53,7 +53,8 @@ def load_or_build(
         folders: the glossary folders, in merge order.
         fingerprint: :func:`glossary.datafiles.data_fingerprint` of those folders.
         entries: called only when a build is needed and the package's compiled index of
-            the bundled glossary (:mod:`.shipped`) does not apply; returns the merged entries.
+            the bundled glossary (:mod:`.shipped`) does not apply, neither as it is nor
+            extended with a user's entries (:mod:`.merging`); returns the merged entries.
         force: build even over a current index.
     """
     path = index_path(folders)
@@ -64,9 +65,12 @@ def load_or_build(
         return None if force else storage.load(path, fingerprint)
 
     def build() -> LexicalIndex:
+        from glossary.search.lexical.merging import compile_with_bundled
         from glossary.search.lexical.shipped import load_bundled_lexical
 
         index = load_bundled_lexical(folders, fingerprint)
+        if index is None:
+            index = compile_with_bundled(folders, fingerprint)
         if index is None:
             index = LexicalIndex.build(entries(), fingerprint)
         storage.save(index, path, names, stats)

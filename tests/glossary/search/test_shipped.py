@@ -29,6 +29,7 @@ from glossary.search.dense.shipped import (
     load_shipped,
     quantize,
     shipped_dir,
+    shipped_keys,
 )
 
 STALE = "the shipped vectors are stale for data/: run `torchgloss index export` and commit them"
@@ -56,6 +57,12 @@ def test_shipped_vectors_are_current_for_the_bundled_data() -> None:
     assert len(shipped), "no shipped vectors for the bundled model: " + STALE
     assert set(shipped.vectors) == needed_keys(bundled_entries()), STALE
     assert shipped.manifest["data_fingerprint"] == content_fingerprint(bundled_data_dir()), STALE
+
+
+def test_the_manifest_names_the_keys_of_the_shipped_vectors(tmp_path: Path) -> None:
+    assert shipped_keys(signature()) == set(load_shipped(signature()).vectors)
+    assert shipped_keys({**signature(), "dimension": 1}) == set()
+    assert shipped_keys(signature(), tmp_path) == set()
 
 
 def test_a_first_build_over_the_bundled_data_embeds_nothing(tmp_path: Path) -> None:
@@ -139,3 +146,15 @@ def test_the_light_spec_agrees_with_the_built_model() -> None:
     ):
         assert getattr(built, field) == getattr(light, field), field
     assert dense.model_signature(built) == dense.model_signature(light)
+
+
+def test_the_content_fingerprint_follows_an_edit_within_one_process(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("entries: []\n", encoding="utf-8")
+    first = content_fingerprint(folder)
+    assert content_fingerprint(folder) == first
+    (folder / "a.yaml").write_text("entries: [ ]\n", encoding="utf-8")
+    assert content_fingerprint(folder) != first
+    (folder / "b.yml").write_text("entries: []\n", encoding="utf-8")
+    assert len({first, content_fingerprint(folder)}) == 2
