@@ -196,6 +196,16 @@ class GlossaryApp(App[None]):
         """Lexical search works from here on; the full entries load next, then the model."""
         self.engine = engine
         self.engine_ready = True
+        if engine.skipped:
+            units = {(p.path, p.entry_id) for p in engine.skipped}
+            self.notify(
+                _("{count} entries were skipped: their files do not validate ({first}).").format(
+                    count=len(units), first=engine.skipped[0]
+                ),
+                title=_("Glossary"),
+                severity="warning",
+                timeout=12,
+            )
         self._load_entries(engine)
 
     @work(thread=True, exclusive=True, group="entries")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from glossary.progress import ProgressCallback
 
 if TYPE_CHECKING:
+    from glossary.errors import Problem
     from glossary.loader import Glossary
     from glossary.reference import ReferenceLayer
     from glossary.schema import Entry
@@ -31,6 +32,11 @@ class GlossaryEngine(Protocol):
     @property
     def semantic_ready(self) -> bool:
         """True once the embedding model and dense index are loaded."""
+        ...
+
+    @property
+    def skipped(self) -> list[Problem]:
+        """Problems of the entries left out because their files do not validate."""
         ...
 
     def search(

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from glossary.i18n import _
+
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from glossary.errors import GlossaryError
+    from glossary.errors import GlossaryError, Problem
     from glossary.loader import Glossary
     from glossary.reference import ReferenceLayer
 
@@ -96,11 +99,55 @@ def data_dirs(ctx: click.Context) -> list[Path]:
     return list((root.obj or {}).get("data_dirs", []))
 
 
-def load(ctx: click.Context) -> Glossary:
-    """Load the glossary the command line asks for."""
-    from glossary.loader import load_glossary
+def load(ctx: click.Context, *, strict: bool = False) -> Glossary:
+    """Load the glossary the command line asks for.
 
-    return load_glossary(data_dirs(ctx))
+    Entries that do not validate are left out and named once on stderr
+    (:func:`warn_skipped`), so one bad file in a user's folder does not stop ``show`` or
+    ``run``; with ``strict`` (checking commands) any problem raises instead.
+
+    Raises:
+        GlossaryDataError: ``strict`` and a file does not validate.
+    """
+    from glossary.loader import load_glossary, read_glossary
+
+    if strict:
+        return load_glossary(data_dirs(ctx))
+    glossary, problems = read_glossary(data_dirs(ctx), check=False)
+    warn_skipped(problems)
+    return glossary
+
+
+#: Problems already named on stderr in this process (a command may load twice).
+_WARNED: set[str] = set()
+#: The most problems listed; ``torchgloss validate`` names them all.
+SKIPPED_SHOWN = 5
+
+
+def warn_skipped(problems: Sequence[Problem]) -> None:
+    """Name, once per process, the entries left out because their files do not validate."""
+    new = [p for p in problems if str(p) not in _WARNED]
+    if not new:
+        return
+    _WARNED.update(str(p) for p in new)
+    units = {(p.path, p.entry_id) for p in new}  # one bad entry may have several problems
+    out = console(stderr=True)
+    out.print(
+        _(
+            "{count} glossary entries or files were skipped (they do not validate); "
+            "`torchgloss validate` lists every problem:"
+        ).format(count=len(units)),
+        style="yellow",
+        highlight=False,
+    )
+    for problem in new[:SKIPPED_SHOWN]:
+        out.print(f"  {problem}", style="yellow", highlight=False, markup=False)
+    if len(new) > SKIPPED_SHOWN:
+        out.print(
+            "  " + _("… and {count} more").format(count=len(new) - SKIPPED_SHOWN),
+            style="yellow",
+            highlight=False,
+        )
 
 
 def reference_layer(*, build: bool) -> ReferenceLayer | None:

@@ -245,7 +245,7 @@ def check_snippets(
     from glossary.snippets.checks import check_all
     from glossary.snippets.trust import is_trusted
 
-    glossary = load(ctx)
+    glossary = load(ctx, strict=True)
     err = console(stderr=True)  # progress goes to stderr, and only on a terminal
     started = time.perf_counter()
     kwargs: dict[str, Any] = {"ids": entry_ids or None, "confirmed": yes, "warm": not fresh}

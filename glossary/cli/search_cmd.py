@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from glossary.cli.common import console, data_dirs, echo_json, error_text, json_text
+from glossary.cli.common import (
+    console,
+    data_dirs,
+    echo_json,
+    error_text,
+    json_text,
+    warn_skipped,
+)
 from glossary.errors import GlossaryError
 from glossary.i18n import _
 from glossary.i18n import japanese as ja_ui
@@ -139,6 +146,7 @@ class _Searcher:
 
             self.engine = SearchEngine.open(self.extra, model=self.model, device=self.device)
             self.engine.on_progress = _BuildProgress()
+            warn_skipped(self.engine.skipped)
         o = self.options
         response = self.engine.search(
             query,

@@ -90,8 +90,10 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 def _open_engine(folders: list[Path], model: str | None, device: str | None) -> SearchEngine:
+    from glossary.cli.common import warn_skipped
     from glossary.search.engine import SearchEngine
 
     engine = SearchEngine.open(folders, model=model, device=device)
+    warn_skipped(engine.skipped)
     engine.ensure_semantic()
     return engine

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from glossary.embedding.defaults import DEFAULT_MODEL_NAME
-from glossary.errors import IndexError_, ModelError, UsageError
+from glossary.errors import IndexError_, ModelError, Problem, UsageError
 from glossary.i18n import _
 from glossary.progress import ProgressCallback
 from glossary.search import lexical as lexical_index
@@ -154,13 +154,19 @@ class SearchEngine:
         loaded: list[Glossary] = []
         if lexical is None:  # something changed, or first run: decide by the real fingerprint
             from glossary.datafiles import data_fingerprint
-            from glossary.loader import load_glossary
+            from glossary.loader import read_glossary
+
+            problems: list[Problem] = []
 
             def entries() -> list[Entry]:
-                loaded.append(load_glossary(extra_folders, check=False))
-                return loaded[0].entries
+                glossary, found = read_glossary(extra_folders, check=False)
+                loaded.append(glossary)
+                problems.extend(found)
+                return glossary.entries
 
-            lexical, _ = lexical_index.load_or_build(folders, data_fingerprint(folders), entries)
+            lexical, _ = lexical_index.load_or_build(
+                folders, data_fingerprint(folders), entries, skipped=lambda: problems
+            )
         return cls(
             folders,
             extra_folders,
@@ -173,13 +179,21 @@ class SearchEngine:
 
     @property
     def glossary(self) -> Glossary:
-        """The full glossary (pydantic entries), loaded on first use."""
+        """The full glossary (pydantic entries), loaded on first use: every entry that
+        validates (those that do not are in :attr:`skipped`)."""
         with self._lock:
             if self._glossary is None:
-                from glossary.loader import load_glossary
+                from glossary.loader import read_glossary
 
-                self._glossary = load_glossary(self.extra_folders, check=False)
+                self._glossary, _ = read_glossary(self.extra_folders, check=False)
             return self._glossary
+
+    @property
+    def skipped(self) -> list[Problem]:
+        """Problems of the entries left out of the search: files of the user's folders that
+        do not validate. Search goes on with every valid entry; ``torchgloss validate``
+        stays strict and names them all."""
+        return self.lexical.skipped
 
     def entry(self, entry_id: str) -> Entry:
         """The full entry with this id; raises :class:`EntryNotFoundError` naming close ids."""
@@ -279,14 +293,20 @@ class SearchEngine:
         Builds run under the same file locks as automatic ones.
         """
         from glossary.datafiles import data_fingerprint
+        from glossary.loader import read_glossary
         from glossary.search import dense
 
         with self._lock:
-            self._glossary = None
             self._dense = None
             self.fingerprint = data_fingerprint(self.folders)
+            self._glossary, problems = read_glossary(self.extra_folders, check=False)
+            glossary = self._glossary
             self.lexical, _ = lexical_index.load_or_build(
-                self.folders, self.fingerprint, lambda: self.glossary.entries, force=True
+                self.folders,
+                self.fingerprint,
+                lambda: glossary.entries,
+                force=True,
+                skipped=lambda: problems,
             )
             if not semantic:
                 return
@@ -797,9 +817,7 @@ class SearchEngine:
         return None if position is None else self.lexical.entries[position].kind
 
 
-def _give_a_place(
-    ranked: list[Fused], by_meaning: dict[str, Fused], dense_hits: list[Any]
-) -> None:
+def _give_a_place(ranked: list[Fused], by_meaning: dict[str, Fused], dense_hits: list[Any]) -> None:
     """Move the reference name closest in meaning up to :data:`REFERENCE_PLACE` when it is
     closer to the query than every curated passage: curated entries with the query's words
     keep the places above it, and a name no entry documents is not left below the fold."""

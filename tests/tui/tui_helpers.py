@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from glossary.errors import Problem
 from glossary.loader import Glossary, collect
 from glossary.reference import ReferenceEntry, ReferenceLayer
 from glossary.schema import Entry
@@ -68,6 +69,10 @@ class LexicalEngine:
     @property
     def semantic_ready(self) -> bool:
         return self._semantic
+
+    @property
+    def skipped(self) -> list[Problem]:
+        return []
 
     def ensure_semantic(self, progress: Callable[[str, int, int], None] | None = None) -> None:
         if progress is not None:

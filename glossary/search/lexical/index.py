@@ -7,6 +7,7 @@ See :mod:`glossary.search.lexical` for what it matches. The index is built by
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from glossary.errors import Problem
 from glossary.search.lexical.query import MAX_LEXICAL_CHARS, LexicalQuery
 from glossary.search.lexical.strengths import (
     BM25_B,
@@ -262,6 +264,9 @@ class LexicalIndex:
         self.templates: list[tuple[int, str, str]] = [tuple(t) for t in data["templates"]]
         self._compiled: list[Any] | None = None
         self.avg_len = (sum(self.doc_len) / len(self.doc_len)) if self.doc_len else 1.0
+        #: Entries of the folders left out because they do not validate (search goes on
+        #: with the rest; ``torchgloss validate`` names them all).
+        self.skipped = [Problem(**problem) for problem in data.get("skipped", ())]
         #: The compiled tables as built or read (what :mod:`.storage` writes back).
         self.compiled = data
 
@@ -271,11 +276,14 @@ class LexicalIndex:
     # --------------------------------------------------------------- building and storage
 
     @classmethod
-    def build(cls, entries: Sequence[Entry], fingerprint: str) -> LexicalIndex:
-        """Compile ``entries`` (slow: loads Sudachi and pykakasi)."""
+    def build(
+        cls, entries: Sequence[Entry], fingerprint: str, skipped: Sequence[Problem] = ()
+    ) -> LexicalIndex:
+        """Compile ``entries`` (slow: loads Sudachi and pykakasi); ``skipped`` are the
+        problems of the entries left out, kept with the index so a search can name them."""
         from glossary.search.lexical.building import compile_entries
 
-        return cls(compile_entries(entries, fingerprint))
+        return cls(with_skipped(compile_entries(entries, fingerprint), skipped))
 
     def save(
         self, path: Path, folders: Sequence[str] = (), stats: Sequence[FileStat] | None = None
@@ -517,6 +525,13 @@ def _name_field(info: EntryInfo, surface: str) -> str:
     if surface == info.api:
         return "api"
     return "id" if surface == info.id else "name"
+
+
+def with_skipped(compiled: dict[str, Any], skipped: Sequence[Problem]) -> dict[str, Any]:
+    """``compiled`` with the problems of the entries left out recorded in it."""
+    if skipped:
+        compiled["skipped"] = [dataclasses.asdict(problem) for problem in skipped]
+    return compiled
 
 
 def _edit_budget(key: str) -> int:

@@ -25,14 +25,13 @@ def compile_with_bundled(folders: Sequence[Path], fingerprint: str) -> LexicalIn
     tables and the user's entries alone; ``None`` when that does not apply (see the module
     docstring).
 
-    Raises:
-        GlossaryDataError: a user's file does not validate (as a whole load would say).
+    Entries of the user's folders that do not validate are left out, and their problems
+    recorded in the index (:attr:`LexicalIndex.skipped`), as a whole compile does.
     """
-    from glossary.errors import GlossaryDataError
     from glossary.loader import collect
     from glossary.paths import bundled_data_dir
     from glossary.search.lexical.building import compile_after
-    from glossary.search.lexical.index import LexicalIndex
+    from glossary.search.lexical.index import LexicalIndex, with_skipped
     from glossary.search.lexical.shipped import shipped_compiled
 
     if len(folders) < 2 or folders[0].resolve() != bundled_data_dir().resolve():
@@ -41,9 +40,7 @@ def compile_with_bundled(folders: Sequence[Path], fingerprint: str) -> LexicalIn
     if base is None:
         return None
     entries, _origins, problems = collect(folders[1:])
-    if problems:
-        raise GlossaryDataError(problems)
     bundled_ids = {row[0] for row in base["entries"]}
     if any(entry.id in bundled_ids for entry in entries):
         return None  # a replaced entry moves to the end, and links to it read the new one
-    return LexicalIndex(compile_after(base, entries, fingerprint))
+    return LexicalIndex(with_skipped(compile_after(base, entries, fingerprint), problems))

@@ -15,6 +15,7 @@ from glossary.search.lexical import storage
 from glossary.search.lexical.index import LexicalIndex
 
 if TYPE_CHECKING:
+    from glossary.errors import Problem
     from glossary.schema import Entry
 
 
@@ -43,6 +44,7 @@ def load_or_build(
     entries: Callable[[], Sequence[Entry]],
     *,
     force: bool = False,
+    skipped: Callable[[], Sequence[Problem]] = tuple,
 ) -> tuple[LexicalIndex, bool]:
     """The saved index for ``folders`` if current and intact; otherwise build and save it.
 
@@ -56,6 +58,8 @@ def load_or_build(
             the bundled glossary (:mod:`.shipped`) does not apply, neither as it is nor
             extended with a user's entries (:mod:`.merging`); returns the merged entries.
         force: build even over a current index.
+        skipped: called after ``entries``: the problems of the entries it left out (files of
+            the user's folders that do not validate), recorded with the index.
     """
     path = index_path(folders)
     names = folder_names(folders)
@@ -72,7 +76,7 @@ def load_or_build(
         if index is None:
             index = compile_with_bundled(folders, fingerprint)
         if index is None:
-            index = LexicalIndex.build(entries(), fingerprint)
+            index = LexicalIndex.build(entries(), fingerprint, skipped())
         storage.save(index, path, names, stats)
         return index
 
