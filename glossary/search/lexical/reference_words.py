@@ -40,12 +40,17 @@ class ReferenceWords:
         the query's terms it contains."""
         n = len(self.names)
         idf = {}
+        # A query term no summary has (a Japanese word against English docstrings) still
+        # counts in the share of the query covered, at the rarest term's weight: ``2`` alone
+        # must not cover ``画像の解像度を2倍に``.
+        total = 0.0
         for term in dict.fromkeys(terms):
-            postings = self.postings.get(term)
-            if postings:
-                idf[term] = math.log(1.0 + (n - len(postings) + 0.5) / (len(postings) + 0.5))
-        total = sum(idf.values())
-        if not total:
+            df = len(self.postings.get(term, ()))
+            weight = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            total += weight
+            if df:
+                idf[term] = weight
+        if not idf:
             return {}
         scores: dict[int, float] = {}
         coverage: dict[int, float] = {}

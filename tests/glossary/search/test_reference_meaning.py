@@ -184,3 +184,14 @@ def test_a_named_curated_entry_stays_ahead_of_reference_words(
     """``broadcasting`` names the curated concept; torch.distributed.broadcast shares the word."""
     results = semantic_engine.search("Understanding PyTorch broadcasting with examples").results
     assert results[0].layer == "curated"
+
+
+def test_a_lone_shared_term_does_not_cover_a_query() -> None:
+    from glossary.search.lexical.reference_words import ReferenceWords
+    from glossary.text.words import index_terms
+
+    words = ReferenceWords(
+        {"torch.logaddexp2": "torch.logaddexp2: Logarithm of the sum in base 2."}
+    )
+    found = words.search(index_terms("画像の解像度を2倍に引き伸ばす"), 5)
+    assert found["torch.logaddexp2"][0] < 0.3
