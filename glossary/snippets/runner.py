@@ -7,9 +7,10 @@ The snippet never runs in this process. Each run gets:
   ``PYTHON*`` variables, their effect is asked for with flags instead (``-B -u -X utf8``);
   ``PYTHONHASHSEED`` has no flag, so string hashing stays randomized, as in a user's own run.
 * a fresh temporary working directory, also ``HOME`` and ``TMPDIR``, removed afterwards;
-* a scrubbed environment (:func:`snippet_environment`); stdin is ``/dev/null``;
-* resource limits (:func:`snippet_limits`): CPU time, data memory, file size, no core files,
-  and (except CUDA snippets) ``RLIMIT_AS``, which counts shared mappings too;
+* a scrubbed environment (``snippet_environment`` in :mod:`glossary.snippets.processes`);
+  stdin is ``/dev/null``;
+* resource limits (``snippet_limits``, same module): CPU time, data memory, file size, no core
+  files, and (except CUDA snippets) ``RLIMIT_AS``, which counts shared mappings too;
 * on Linux with unprivileged user namespaces, a sandbox (``_sandbox.py``): no network, its own
   PID namespace and ``/proc``, read-only files but for a private tmpfs of
   :data:`DEFAULT_TEMP_LIMIT_MB` (``/tmp``, the working directory, ``/dev/shm``), the user's home
@@ -22,15 +23,8 @@ The snippet never runs in this process. Each run gets:
 
 The snippet's failure (an exception, a non-zero exit, a timeout) is a :class:`RunResult`, never
 an exception here. :func:`run_snippet` waits for the result; :func:`start_snippet` returns a
-:class:`SnippetProcess` to read output from as it comes and to cancel.
-
-Why ``RLIMIT_DATA`` and not ``RLIMIT_AS``: the address-space limit counts every mapping, and
-CUDA builds of torch reserve tens of GB of address space on start-up (a CPU build maps about
-0.8 GB for ``import torch``), so an ``RLIMIT_AS`` that stops a runaway snippet also breaks a
-CUDA one. ``RLIMIT_DATA`` counts private writable memory only (heap, anonymous mmaps, thread
-stacks; Linux 4.7 and later), which is what a runaway allocation grows: measured here, ``import
-torch`` uses 0.23 GB of it, and a loop of ``bytearray(10**7)`` under a 1 GiB limit stops with a
-``MemoryError`` at 0.88 GB, as ``torch.empty`` does with a ``RuntimeError``.
+:class:`SnippetProcess` to read output from as it comes and to cancel. Why memory is
+``RLIMIT_DATA`` rather than ``RLIMIT_AS``: see :mod:`glossary.snippets.processes`.
 """
 
 from __future__ import annotations
@@ -40,13 +34,11 @@ import codecs
 import contextlib
 import functools
 import json
-import math
 import os
 import queue
 import selectors
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
@@ -61,6 +53,14 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from glossary.i18n import _
 from glossary.schema import Entry, Snippet
 from glossary.snippets.errors import NoSnippetError, SnippetRunError
+from glossary.snippets.processes import (
+    PYTHON_FLAGS,
+    SANDBOX_SCRIPT,
+    kill_group,
+    remove_tree,
+    snippet_environment,
+    snippet_limits,
+)
 
 if TYPE_CHECKING:
     from glossary.snippets.warm import WarmLauncher
@@ -71,8 +71,6 @@ DEFAULT_MEMORY_LIMIT_MB = 2048
 """``RLIMIT_DATA`` of a run; ``import torch`` alone takes about 230 MB of it."""
 DEFAULT_OUTPUT_LIMIT = 1_000_000
 """Bytes kept of each of stdout and stderr; past this the run is stopped."""
-FILE_SIZE_LIMIT_MB = 64
-"""``RLIMIT_FSIZE``: no file the snippet writes may grow larger."""
 DEFAULT_TEMP_LIMIT_MB = 256
 """Size of the private tmpfs that holds every file a sandboxed snippet may write."""
 IMPORT_ROOM_MB = 512
@@ -105,15 +103,6 @@ BACKSTOP_S = 1.0
 """How long after the time limit the caller waits for the supervisor before killing it."""
 DRAIN_S = 0.5
 """How long output is still read after the supervisor has gone."""
-
-SANDBOX_SCRIPT = Path(__file__).with_name("_sandbox.py")
-PYTHON_FLAGS = ("-I", "-B", "-u", "-X", "utf8")
-"""Isolated mode; no .pyc files, unbuffered output and UTF-8 I/O, asked for by flag because
-``-I`` ignores ``PYTHONDONTWRITEBYTECODE``, ``PYTHONUNBUFFERED`` and ``PYTHONIOENCODING``."""
-
-PASSED_ENVIRONMENT = ("PATH", "LANG", "LANGUAGE", "TZ", "LD_LIBRARY_PATH")
-"""Variables a snippet inherits (with every ``LC_*``): enough to find programs, speak the
-user's locale and load the interpreter's own libraries; nothing else of the caller's."""
 
 Stream = Literal["stdout", "stderr"]
 
@@ -190,57 +179,6 @@ def cuda_driver_present() -> bool:
     return Path("/proc/driver/nvidia/version").exists() or shutil.which("nvidia-smi") is not None
 
 
-def snippet_environment(home: str, *, requires_cuda: bool) -> dict[str, str]:
-    """The whole environment a snippet sees: nothing of the caller's beyond a short allowlist.
-
-    ``HOME`` and ``TMPDIR`` are the run's own folder. Math libraries use one thread (the
-    checker runs snippets in parallel instead). GPUs are hidden unless the snippet needs CUDA.
-    ``PYTHONHASHSEED`` and ``PYTHONDONTWRITEBYTECODE`` reach Python processes the snippet may
-    start; the snippet's own interpreter runs under ``-I`` and gets flags instead.
-    """
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key in PASSED_ENVIRONMENT or key.startswith("LC_")
-    }
-    env.setdefault("PATH", os.defpath)
-    env.update(
-        HOME=home,
-        TMPDIR=home,
-        PYTHONHASHSEED="0",
-        PYTHONDONTWRITEBYTECODE="1",
-        OMP_NUM_THREADS="1",
-        MKL_NUM_THREADS="1",
-        OPENBLAS_NUM_THREADS="1",
-    )
-    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
-    if not requires_cuda:
-        env["CUDA_VISIBLE_DEVICES"] = ""
-    elif visible is not None:
-        env["CUDA_VISIBLE_DEVICES"] = visible
-    return env
-
-
-def snippet_limits(timeout_s: float, memory_limit_mb: int) -> dict[str, list[int]]:
-    """Resource limits as ``{"RLIMIT_…": [soft, hard]}``, applied in the snippet's process.
-
-    CPU time is the wall-clock limit plus one second (SIGXCPU at the soft limit, SIGKILL one
-    second later): a backstop that holds even if the supervisor is gone. Memory is
-    ``RLIMIT_DATA`` (see the module docstring for why not ``RLIMIT_AS``). The number of
-    processes is not limited: ``RLIMIT_NPROC`` counts all of the user's processes and does
-    not bind root, so the supervisor's kill-everything-left sweep does that job instead.
-    """
-    cpu = math.ceil(timeout_s) + 1
-    memory = memory_limit_mb * 1024 * 1024
-    file_size = FILE_SIZE_LIMIT_MB * 1024 * 1024
-    return {
-        "RLIMIT_CPU": [cpu, cpu + 1],
-        "RLIMIT_DATA": [memory, memory],
-        "RLIMIT_FSIZE": [file_size, file_size],
-        "RLIMIT_CORE": [0, 0],
-    }
-
-
 class Launch(Protocol):
     """A started supervisor, however it was started (fresh interpreter or forked when warm)."""
 
@@ -309,23 +247,18 @@ class _PlainLaunch:
         # The supervisor is our child and not yet reaped, so its pid is still its own. The
         # snippet's group is killed by id: its leader may be reaped by now (not by us), but
         # Linux hands out pids in sequence, so the id is not reused this soon.
-        _kill_group(self._process.pid)
+        kill_group(self._process.pid)
         if "snippet_pid" in started:
-            _kill_group(started["snippet_pid"])
+            kill_group(started["snippet_pid"])
 
     def close(self) -> None:
         self.stop()
-        _kill_group(self._process.pid)  # a no-op unless kill() was skipped
+        kill_group(self._process.pid)  # a no-op unless kill() was skipped
         self._process.wait()
         assert self._process.stdout is not None
         self._process.stdout.close()
         for fd in (self.out_fd, self.err_fd):
             os.close(fd)
-
-
-def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
 
 
 class _Capture:
@@ -460,7 +393,7 @@ class SnippetProcess:
         finally:
             try:
                 self._launch.close()
-                _remove_tree(self._workdir)
+                remove_tree(self._workdir)
             finally:
                 self._result = self._finish(outcome)
                 with self._wake_lock:  # cancel() must not write to a closed (reused) fd
@@ -619,21 +552,6 @@ def cancel_running_snippets(wait_s: float = BACKSTOP_S + DRAIN_S + 1) -> None:
 atexit.register(cancel_running_snippets)
 
 
-def _remove_tree(path: str) -> None:
-    """Remove the run's folder even where the snippet took permissions away."""
-
-    def make_writable(function: Any, failed: str, _exc: Any) -> None:
-        try:
-            os.chmod(os.path.dirname(failed), stat.S_IRWXU)
-            if os.path.isdir(failed) and not os.path.islink(failed):
-                os.chmod(failed, stat.S_IRWXU)
-            function(failed)
-        except OSError:
-            pass  # nothing more a non-root caller can do; the folder is left in the temp dir
-
-    shutil.rmtree(path, onerror=make_writable)
-
-
 def start_snippet(
     source: str | Snippet | Entry,
     *,
@@ -708,7 +626,7 @@ def start_snippet(
             fresh_room = None if room is None else room + torch_import_room_mb()
             launch = _PlainLaunch({**request, "address_space_mb": fresh_room})
     except BaseException:
-        _remove_tree(workdir)
+        remove_tree(workdir)
         raise
     process = SnippetProcess()
     process._start(

@@ -34,11 +34,11 @@ from types import TracebackType
 from typing import IO, Any
 
 from glossary.snippets.errors import SnippetRunError
-from glossary.snippets.runner import (
+from glossary.snippets.processes import (
     PYTHON_FLAGS,
     SANDBOX_SCRIPT,
-    _kill_group,
-    _remove_tree,
+    kill_group,
+    remove_tree,
     snippet_environment,
 )
 
@@ -78,7 +78,7 @@ class WarmLauncher:
                 self._process = self._spawn(theirs.fileno(), preload, log)
         except OSError as exc:
             self._control.close()
-            _remove_tree(self._home)
+            remove_tree(self._home)
             raise SnippetRunError(f"Could not start {sys.executable}: {exc}") from exc
         self._control.settimeout(START_TIMEOUT_S)
         try:
@@ -151,9 +151,9 @@ class WarmLauncher:
         try:
             self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            _kill_group(self._process.pid)
+            kill_group(self._process.pid)
             self._process.wait()
-        _remove_tree(self._home)
+        remove_tree(self._home)
 
     def __enter__(self) -> WarmLauncher:
         return self
