@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from glossary.errors import GlossaryDataError
 from glossary.loader import collect
 from glossary.paths import bundled_data_dir
 from glossary.search.lexical import shipped
@@ -98,8 +97,14 @@ def test_other_analyzer_versions_or_bundled_files_do_not_use_the_shipped_tables(
     assert compile_with_bundled([copy, folder], "fp") is None
 
 
-def test_a_broken_user_file_is_reported_as_a_whole_load_would(tmp_path: Path) -> None:
+def test_a_broken_user_entry_is_left_out_and_recorded(tmp_path: Path) -> None:
+    """As a whole compile of a tolerant load does: the valid entries are indexed, the broken
+    one is not, and its problem is kept with the index for the search to name."""
     folder = user_folder(tmp_path, USER_YAML.replace("kind: concept", "kind: nonsense", 1))
-    with pytest.raises(GlossaryDataError) as caught:
-        compile_with_bundled([bundled_data_dir(), folder], "fp")
-    assert "lab.yaml" in str(caught.value)
+    index = compile_with_bundled([bundled_data_dir(), folder], "fp")
+    assert index is not None
+    assert index.skipped and all("lab.yaml" in problem.path for problem in index.skipped)
+    assert {problem.field for problem in index.skipped} >= {"kind"}
+    broken = {problem.entry_id for problem in index.skipped}
+    assert not broken & set(index.ids)
+    assert "torch.cat" in index.ids
