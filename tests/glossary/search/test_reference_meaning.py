@@ -80,37 +80,28 @@ def test_another_torch_embeds_what_it_lacks_once(search_home: Path, tmp_path: Pa
 
     layer = load_reference_layer(build=True)
     cache = tmp_path / "indexes" / "reference.npz"
-    # No shipped folder: every summary counts as changed.
-    loaded = load_reference_vectors(
-        signature=SIGNATURE,
-        torch_version="9.9.9",
-        layer=layer,
-        shipped_directory=tmp_path / "none",
-        cache=cache,
-    )
+
+    def load() -> ReferenceVectors | None:  # no shipped folder: every summary is new
+        return load_reference_vectors(
+            signature=SIGNATURE,
+            torch_version="9.9.9",
+            layer=layer,
+            shipped_directory=tmp_path / "none",
+            cache=cache,
+        )
+
+    loaded = load()
     assert loaded is not None and len(loaded) == 0 and loaded.missing
     few = dict(list(loaded.missing.items())[:5])
     partial = ReferenceVectors([], loaded.matrix, few)
     encoder = load_query_encoder(None, None)
     done = embed_missing(partial, encoder.encode_passages, cache)
     assert done.names == list(few) and done.matrix.shape == (5, SIGNATURE["dimension"])
-    again = load_reference_vectors(
-        signature=SIGNATURE,
-        torch_version="9.9.9",
-        layer=layer,
-        shipped_directory=tmp_path / "none",
-        cache=cache,
-    )
+    again = load()
     assert again is not None and again.names == list(few)
     assert set(few).isdisjoint(again.missing)
     cache.write_bytes(b"not an npz")  # damaged: ignored, embedded again when needed
-    damaged = load_reference_vectors(
-        signature=SIGNATURE,
-        torch_version="9.9.9",
-        layer=layer,
-        shipped_directory=tmp_path / "none",
-        cache=cache,
-    )
+    damaged = load()
     assert damaged is not None and len(damaged) == 0
 
 
