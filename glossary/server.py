@@ -416,6 +416,8 @@ class SearchServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
                 "mode": response.mode.value,
                 "semantic_used": response.semantic_used,
                 "elapsed_ms": response.elapsed_ms,
+                "confident": response.confident,
+                "notices": list(response.notices),
                 "results": [asdict(hit) for hit in response.results],
             },
         }

@@ -174,4 +174,7 @@ def remote_search(
         mode=Mode(data["mode"]),
         semantic_used=bool(data["semantic_used"]),
         elapsed_ms=float(data["elapsed_ms"]),
+        # A server of an older torchgloss sends neither: what it cannot say is not asserted.
+        confident=bool(data.get("confident", True)),
+        notices=[str(notice) for notice in data.get("notices", [])],
     )

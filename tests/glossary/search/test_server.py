@@ -52,6 +52,20 @@ def test_remote_answers_equal_in_process_answers(
     assert [h.id for h in remote.results] == [h.id for h in local.results]
     assert remote.results[0].id == "torch.cat"
     assert remote.results[0].matched_by == local.results[0].matched_by
+    assert remote.confident is local.confident is True
+
+
+def test_remote_answers_keep_confidence_and_notices(
+    server: SearchServer, lexical_engine: SearchEngine
+) -> None:
+    """A words-only answer that is not a close match says so through the server too."""
+    folders = folders_key(glossary_folders())
+    query = "how to bake bread at home"
+    remote = remote_search(server.path, folders, query, limit=5, mode=Mode.LEXICAL)
+    local = lexical_engine.search(query, limit=5, mode=Mode.LEXICAL)
+    assert remote is not None
+    assert remote.confident is local.confident is False
+    assert remote.notices == local.notices
 
 
 def test_server_for_other_folders_is_not_used(server: SearchServer, tmp_path: Path) -> None:
