@@ -823,17 +823,18 @@ def _give_a_place(ranked: list[Fused], by_meaning: dict[str, Fused], dense_hits:
     keep the places above it, and a name no entry documents is not left below the fold."""
     if not dense_hits:
         return
-    best = max(
-        by_meaning.values(),
-        key=lambda f: max((m.score for m in f.matches if m.signal is Signal.SEMANTIC), default=0),
-    )
-    cosine = max((m.score for m in best.matches if m.signal is Signal.SEMANTIC), default=0)
+    best = max(by_meaning.values(), key=lambda f: _similarity(f.matches))
     position = ranked.index(best)
-    if cosine <= dense_hits[0].score or position <= REFERENCE_PLACE:
+    if _similarity(best.matches) <= dense_hits[0].score or position <= REFERENCE_PLACE:
         return
     ranked.pop(position)
     best.score = max(best.score, ranked[REFERENCE_PLACE].score)
     ranked.insert(REFERENCE_PLACE, best)
+
+
+def _similarity(matches: Sequence[Match]) -> float:
+    """The dense similarity among ``matches`` (0 when meaning did not find the entry)."""
+    return max((m.score for m in matches if m.signal is Signal.SEMANTIC), default=0.0)
 
 
 def _names_it(item: Fused) -> bool:
@@ -881,8 +882,7 @@ def _close_match(hit: SearchHit, semantic_used: bool) -> bool:
     """Whether ``hit`` (a first result) answers the query rather than being merely nearest."""
     if not semantic_used:  # words alone cannot tell a close match: only a certain name is one
         return hit.score >= CONFIDENT_SCORE
-    similarity = max((m.score for m in hit.matched_by if m.signal is Signal.SEMANTIC), default=0)
-    return hit.score >= CONFIDENT_SCORE or similarity >= CONFIDENT_SIMILARITY
+    return hit.score >= CONFIDENT_SCORE or _similarity(hit.matched_by) >= CONFIDENT_SIMILARITY
 
 
 def _with_references(curated: list[SearchHit], references: list[SearchHit]) -> list[SearchHit]:
