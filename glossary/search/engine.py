@@ -38,7 +38,7 @@ from glossary.search.fusion import Fused, FusionWeights, fuse, is_name_shaped, m
 from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, LexicalIndex, analyze
 from glossary.search.lexical.strengths import IDENTIFIER
 from glossary.search.types import Match, Mode, SearchHit, SearchResponse, Signal
-from glossary.text.normalize import clean
+from glossary.text.normalize import clean, has_japanese
 from glossary.text.tracebacks import PastedError, find_error
 
 if TYPE_CHECKING:
@@ -81,6 +81,15 @@ REFERENCE_CEILING = 1.0
 #: Where (0-based) the reference name closest in meaning is placed at worst, when it is closer
 #: to the query than any curated passage (:func:`_give_a_place`).
 REFERENCE_PLACE = 2
+#: The reference name whose summary shares the most of the query's words gets that place too
+#: when its text score (:class:`~glossary.search.lexical.reference_words.ReferenceWords`)
+#: reaches this and is this many times the next name's: its words single it out.
+REFERENCE_WORDS_FLOOR = 0.3
+REFERENCE_WORDS_LEAD = 1.8
+#: A Japanese query is also put into English for the reference layer's meaning search when the
+#: bridge (:mod:`glossary.text.bridge`) has at least this share of its Japanese words: with
+#: less, the English is a few words out of their sentence (``勾配が消える`` → ``gradient``).
+GLOSS_SHARE = 0.6
 #: A reference name's score counts this share against a curated entry's.
 REFERENCE_SHARE = 0.8
 
@@ -519,7 +528,9 @@ class SearchEngine:
         if mode is Mode.HYBRID and layer != "curated" and kind in (None, "api"):
             by_meaning = {
                 item.entry_id: item
-                for item in self._reference_meaning_hits(vector, dense_hits, terms, name_shaped)
+                for item in self._reference_meaning_hits(
+                    vector, dense_hits, text, terms, name_shaped
+                )
             }
             named = [item.score for item in ranked if _names_it(item)]
             for item in by_meaning.values():  # a curated entry the query names stays ahead
@@ -718,6 +729,7 @@ class SearchEngine:
         self,
         vector: np.ndarray | None,
         dense_hits: list[Any],
+        text: str,
         terms: Sequence[tuple[str, str]],
         name_shaped: bool,
     ) -> list[Fused]:
@@ -728,10 +740,12 @@ class SearchEngine:
         vectors = self._reference_meaning(self._dense.manifest["model"])
         if vectors is None or not len(vectors):
             return []
-        found = vectors.search(vector, REFERENCE_CANDIDATES)
+        from glossary.search.lexical.reference_words import query_terms
+
+        wanted, typed = query_terms(text, terms)
+        found = self._reference_cosines(vectors, vector, dense_hits, text, wanted)
         index = self._reference_words_index(vectors)
-        typed = dict(terms)
-        words = index.search(list(typed), REFERENCE_CANDIDATES) if index is not None else {}
+        words = index.search(wanted, REFERENCE_CANDIDATES) if index is not None else {}
         words = {  # the words as the user typed them, not stems (what "matched" shows)
             name: (score, list(dict.fromkeys(typed.get(t, t) for t in hit)))
             for name, (score, hit) in words.items()
@@ -746,6 +760,41 @@ class SearchEngine:
             handicap=REFERENCE_HANDICAP,
             ceiling=REFERENCE_CEILING,
         )
+
+    def _reference_cosines(
+        self,
+        vectors: ReferenceVectors,
+        vector: np.ndarray,
+        dense_hits: list[Any],
+        text: str,
+        wanted: Sequence[str | tuple[str, ...]],
+    ) -> list[tuple[str, float]]:
+        """The reference names closest to the query's vector, with their cosines; for a
+        Japanese query the bridge mostly puts into English (:func:`english_gloss`), also those
+        closest to that English, whose cosines are taken down by how much closer the English
+        brings the best curated passage (so an English-to-English closeness does not outrank
+        the curated entries the Japanese query found)."""
+        from glossary.search.lexical.reference_words import english_gloss
+
+        found = vectors.search(vector, REFERENCE_CANDIDATES)
+        groups = sum(1 for term in wanted if not isinstance(term, str))
+        alone = sum(1 for term in wanted if isinstance(term, str) and has_japanese(term))
+        if not groups or groups / (groups + alone) < GLOSS_SHARE or not dense_hits:
+            return found
+        gloss = english_gloss(text)
+        assert self._dense is not None
+        try:
+            other = self._query_vector(gloss, allow_model=True) if gloss else None
+        except (ModelError, IndexError_):
+            other = None
+        if other is None:
+            return found
+        theirs = self._dense.search(other)
+        shift = max(0.0, theirs[0].score - dense_hits[0].score) if theirs else 0.0
+        cosines = dict(found)
+        for name, cosine in vectors.search(other, REFERENCE_CANDIDATES):
+            cosines[name] = max(cosines.get(name, -1.0), cosine - shift)
+        return sorted(cosines.items(), key=lambda item: -item[1])[:REFERENCE_CANDIDATES]
 
     def _reference_hit(self, item: Fused, build: bool) -> SearchHit:
         """A result for a reference name found by meaning, with its summary: the layer is
@@ -819,17 +868,34 @@ class SearchEngine:
 
 def _give_a_place(ranked: list[Fused], by_meaning: dict[str, Fused], dense_hits: list[Any]) -> None:
     """Move the reference name closest in meaning up to :data:`REFERENCE_PLACE` when it is
-    closer to the query than every curated passage: curated entries with the query's words
-    keep the places above it, and a name no entry documents is not left below the fold."""
+    closer to the query than every curated passage, and the one whose summary clearly has
+    the most of the query's words: curated entries with the query's words keep the places
+    above them, and a name no entry documents is not left below the fold."""
     if not dense_hits:
         return
     best = max(by_meaning.values(), key=lambda f: _similarity(f.matches))
+    if _similarity(best.matches) > dense_hits[0].score:
+        _place(ranked, best)
+    by_words = sorted(by_meaning.values(), key=lambda f: -_text_share(f.matches))
+    if by_words and _text_share(by_words[0].matches) >= REFERENCE_WORDS_FLOOR:
+        second = _text_share(by_words[1].matches) if len(by_words) > 1 else 0.0
+        if _text_share(by_words[0].matches) >= REFERENCE_WORDS_LEAD * second:
+            _place(ranked, by_words[0])
+
+
+def _place(ranked: list[Fused], best: Fused) -> None:
+    """Move ``best`` up to :data:`REFERENCE_PLACE` unless it is there or above already."""
     position = ranked.index(best)
-    if _similarity(best.matches) <= dense_hits[0].score or position <= REFERENCE_PLACE:
+    if position <= REFERENCE_PLACE:
         return
     ranked.pop(position)
     best.score = max(best.score, ranked[REFERENCE_PLACE].score)
     ranked.insert(REFERENCE_PLACE, best)
+
+
+def _text_share(matches: Sequence[Match]) -> float:
+    """A reference name's text score among ``matches`` (0 when no summary word matched)."""
+    return max((m.score for m in matches if m.signal is Signal.TEXT), default=0.0)
 
 
 def _similarity(matches: Sequence[Match]) -> float:
