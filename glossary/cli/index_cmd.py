@@ -8,8 +8,8 @@ the result (a test fails while they are stale). Rendering only; the work is
 ``index rebuild`` builds the search indexes of the bundled glossary plus ``--data`` folders
 again from scratch (:meth:`glossary.search.engine.SearchEngine.rebuild_indexes`). With
 ``--progress json`` it speaks one JSON object per line on stdout, for a program to follow:
-the terminal browser runs it in a child process (:mod:`tui.rebuild`) so that the model's
-imports never hold the UI's GIL.
+the terminal browser runs it in a child process so that the model's imports never hold the
+UI's GIL.
 """
 
 from __future__ import annotations
