@@ -61,8 +61,9 @@ class GlossaryEngine(Protocol):
 
     def rebuild_indexes(
         self, progress: ProgressCallback | None = None, semantic: bool = True
-    ) -> None:
-        """Rebuild the search indexes from the glossary files (slow)."""
+    ) -> object:
+        """Rebuild the search indexes from the glossary files (slow); the browser does not
+        use what it returns (the real engine's :class:`~glossary.search.types.RebuildReport`)."""
         ...
 
 

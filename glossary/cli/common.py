@@ -54,6 +54,16 @@ def console(stderr: bool = False) -> Console:
     return _SafeConsole(stderr=stderr, highlight=False, soft_wrap=not stream.isatty())
 
 
+#: ``--model`` and ``--device`` of the commands that open the search engine (``search``,
+#: ``eval``, ``index rebuild``): one wording, so their help reads (and translates) the same.
+ENGINE_MODEL_OPTION = click.option(
+    "--model", help="Embedding model: a folder or Hub id (default: bundled E5)."
+)
+ENGINE_DEVICE_OPTION = click.option(
+    "--device", help="Device for the model: cpu, cuda, mps (default: best present)."
+)
+
+
 #: The option that sets each library parameter an error can be about (``GlossaryError.parameter``).
 FLAGS = {
     "limit": "--limit",

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from glossary.cli.common import console, data_dirs, echo_json
+from glossary.cli.common import (
+    ENGINE_DEVICE_OPTION,
+    ENGINE_MODEL_OPTION,
+    console,
+    data_dirs,
+    echo_json,
+)
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -27,8 +33,8 @@ if TYPE_CHECKING:
     help="Measure only these modes (repeatable; default: all three).",
 )
 @click.option("--misses", is_flag=True, help="Also list the queries hybrid gets wrong at rank 1.")
-@click.option("--model", help="Embedding model: a folder or Hub id (default: bundled E5).")
-@click.option("--device", help="Device for the model: cpu, cuda, mps (default: best present).")
+@ENGINE_MODEL_OPTION
+@ENGINE_DEVICE_OPTION
 @click.pass_context
 def eval_(
     ctx: click.Context,

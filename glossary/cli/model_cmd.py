@@ -31,11 +31,11 @@ MODEL_OPTION = click.option(
 
 
 @contextlib.contextmanager
-def build_progress() -> Iterator[ProgressCallback | None]:
+def build_progress(heading: str | None = None) -> Iterator[ProgressCallback | None]:
     """A progress callback drawing a Rich bar on stderr when it is a terminal, else ``None``.
 
     The bar appears only if a build actually reports something, so a ready model prints
-    nothing extra.
+    nothing extra; it is headed by ``heading`` (default: that the model is being built).
     """
     if not sys.stderr.isatty():
         yield None
@@ -55,7 +55,7 @@ def build_progress() -> Iterator[ProgressCallback | None]:
     def report(stage: str, done: int, total: int) -> None:
         if not tasks:
             progress.start()
-            progress.console.print("Building the embedding model (once per version)…")
+            progress.console.print(heading or "Building the embedding model (once per version)…")
         if stage not in tasks:
             tasks[stage] = progress.add_task(stage, total=total)
         progress.update(tasks[stage], completed=done, total=total)

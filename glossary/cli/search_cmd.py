@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import click
 
 from glossary.cli.common import (
+    ENGINE_DEVICE_OPTION,
+    ENGINE_MODEL_OPTION,
     console,
     data_dirs,
     echo_json,
@@ -62,8 +64,8 @@ MODES = [m.value for m in Mode]
     help="Curated entries, the installed torch's reference pages (not yet curated), or both.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--model", help="Embedding model: a folder or Hub id (default: bundled E5).")
-@click.option("--device", help="Device for the model: cpu, cuda, mps (default: best present).")
+@ENGINE_MODEL_OPTION
+@ENGINE_DEVICE_OPTION
 @click.pass_context
 def search(
     ctx: click.Context,

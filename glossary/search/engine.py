@@ -37,7 +37,14 @@ from glossary.search import lexical as lexical_index
 from glossary.search.fusion import Fused, FusionWeights, fuse, is_name_shaped, meaning_only
 from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, LexicalIndex, analyze
 from glossary.search.lexical.strengths import IDENTIFIER
-from glossary.search.types import Match, Mode, SearchHit, SearchResponse, Signal
+from glossary.search.types import (
+    Match,
+    Mode,
+    RebuildReport,
+    SearchHit,
+    SearchResponse,
+    Signal,
+)
 from glossary.text.normalize import clean, has_japanese
 from glossary.text.tracebacks import PastedError, find_error
 
@@ -296,33 +303,47 @@ class SearchEngine:
 
     def rebuild_indexes(
         self, progress: ProgressCallback | None = None, semantic: bool = True
-    ) -> None:
+    ) -> RebuildReport:
         """Build the lexical index (and, with ``semantic``, the dense index) again from scratch.
 
-        Builds run under the same file locks as automatic ones.
+        Builds run under the same file locks as automatic ones. ``progress`` hears a stage
+        for the lexical index too, so a lexical-only rebuild is not silent.
+
+        Raises:
+            GlossaryError: a ``--data`` folder is missing.
+            ModelError: ``semantic`` and the model cannot be resolved or loaded.
+            IndexError_: an index cannot be written.
         """
         from glossary.datafiles import data_fingerprint
         from glossary.loader import read_glossary
         from glossary.search import dense
 
+        report = progress or (lambda stage, done, total: None)
         with self._lock:
             self._dense = None
+            stage = _("Building the lexical index")
+            report(stage, 0, 1)
             self.fingerprint = data_fingerprint(self.folders)
             self._glossary, problems = read_glossary(self.extra_folders, check=False)
             glossary = self._glossary
-            self.lexical, _ = lexical_index.load_or_build(
+            self.lexical, _built = lexical_index.load_or_build(
                 self.folders,
                 self.fingerprint,
                 lambda: glossary.entries,
                 force=True,
                 skipped=lambda: problems,
             )
+            report(stage, 1, 1)
+            summary = RebuildReport(
+                entries=len(self.lexical.entries),
+                skipped=len({(p.path, p.entry_id) for p in self.skipped}),
+            )
             if not semantic:
-                return
+                return summary
             spec = self._model_spec(progress)
             assert spec is not None  # resolving with build=True returns a spec or raises
             signature = dense.model_signature(spec)
-            self._dense, _ = dense.load_or_build(
+            self._dense, _built = dense.load_or_build(
                 dense.index_dir(self.folders, signature),
                 dense.expected_manifest(self.fingerprint, signature),
                 lambda: self.glossary.entries,
@@ -330,6 +351,7 @@ class SearchEngine:
                 progress,
                 force=True,
             )
+            return RebuildReport(summary.entries, summary.skipped, vectors=len(self._dense))
 
     def _model_spec(
         self, progress: ProgressCallback | None = None, build: bool = True

@@ -120,3 +120,19 @@ class SearchResponse:
             "confident": self.confident,
             "results": [hit.to_json() for hit in self.results],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildReport:
+    """What :meth:`~glossary.search.engine.SearchEngine.rebuild_indexes` rebuilt, for a front
+    end to report: ``torchgloss index rebuild`` prints it, its JSON progress ends with it."""
+
+    #: Entries in the new lexical index (bundled and user entries that validate).
+    entries: int
+    #: How many entries or files were left out because they do not validate.
+    skipped: int
+    #: Rows (passages and names) of the new dense index; ``None`` when it was not rebuilt.
+    vectors: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entries": self.entries, "skipped": self.skipped, "vectors": self.vectors}

@@ -252,7 +252,12 @@ def test_rebuild_indexes_from_scratch(tmp_path: Path) -> None:
     (folder / "lamp.yaml").write_text(entry, "utf-8")
     engine = SearchEngine.open([folder])
     (folder / "lamp.yaml").write_text(entry.replace("en: lantern", "en: paper lantern"), "utf-8")
-    engine.rebuild_indexes(semantic=False)
+    before = len(engine.lexical.entries)
+    (folder / "broken.yaml").write_text("entries: [\n", "utf-8")
+    stages: list[tuple[str, int, int]] = []
+    report = engine.rebuild_indexes(lambda *stage: stages.append(stage), semantic=False)
+    assert (report.entries, report.skipped, report.vectors) == (before, 1, None)
+    assert stages == [("Building the lexical index", 0, 1), ("Building the lexical index", 1, 1)]
     assert engine.search("paper lantern", mode=Mode.LEXICAL).results[0].id == "my-lantern"
     assert engine.entry("my-lantern").term.en == "paper lantern"
 
