@@ -906,12 +906,14 @@ def _give_a_place(ranked: list[Fused], by_meaning: dict[str, Fused], dense_hits:
 
 
 def _place(ranked: list[Fused], best: Fused) -> None:
-    """Move ``best`` up to :data:`REFERENCE_PLACE` unless it is there or above already."""
+    """Move ``best`` up to :data:`REFERENCE_PLACE` unless it is there or above already, with
+    the score of the entry above it (just under): so the cut of weak results
+    (:data:`CUTOFF_SHARE`) keeps it whenever it keeps that entry."""
     position = ranked.index(best)
     if position <= REFERENCE_PLACE:
         return
     ranked.pop(position)
-    best.score = max(best.score, ranked[REFERENCE_PLACE].score)
+    best.score = max(best.score, ranked[REFERENCE_PLACE - 1].score * (1 - 1e-6))
     ranked.insert(REFERENCE_PLACE, best)
 
 

@@ -15,6 +15,9 @@ from collections.abc import Mapping, Sequence
 from glossary.search.lexical.strengths import BM25_B, BM25_K1
 
 
+MISSING = 0.5
+
+
 class ReferenceWords:
     """BM25 over ``name → text`` (each reference entry's embedded text)."""
 
@@ -59,7 +62,7 @@ class ReferenceWords:
         for group in slots:
             weights = {term: self._idf(term, n) for term in group}
             present = [weights[term] for term in group if term in self.postings]
-            total += max(present or weights.values())
+            total += max(present) if present else MISSING * max(weights.values())
             idf.update((term, weights[term]) for term in group if term in self.postings)
         if not idf:
             return {}
