@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 
 from glossary.search.lexical.strengths import BM25_B, BM25_K1
 
-
 MISSING = 0.5
 
 
@@ -105,15 +104,15 @@ def query_terms(
     ``term_words`` are the query's BM25 terms with the word each comes from
     (:attr:`glossary.search.lexical.query.LexicalQuery.term_words`).
     """
-    from glossary.text.bridge import bridge
-    from glossary.text.normalize import has_japanese, loose
+    from glossary.text.bridge import bridge, key
+    from glossary.text.normalize import has_japanese
     from glossary.text.words import latin_terms
 
     found = bridge(text)
     terms: list[str | tuple[str, ...]] = []
     typed: dict[str, str] = {}
     for term, word in term_words:
-        folded = loose(word)
+        folded = key(word)
         if has_japanese(word) and any(folded in b.japanese or b.japanese in folded for b in found):
             continue  # stands in the query as its English words below
         terms.append(term)
