@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass, fields
 from pathlib import Path
 
 from glossary.atomic import write_text_atomic
@@ -28,9 +28,6 @@ ANKI_MODEL_ID = 1_733_023_023
 """The note type's id: fixed, so every torchgloss deck shares one note type in Anki."""
 ANKI_DECK_ID = 1_733_023_024
 """The default deck's id: fixed, so a new export updates the deck imported before."""
-
-FIELDS = ("id", "term_en", "term_ja", "reading", "definition_en", "definition_ja", "example")
-"""The card's fields, in order (CSV columns, JSON keys, Anki note fields)."""
 
 ANKI_CSS = """\
 .card { font-family: sans-serif; font-size: 20px; text-align: left; }
@@ -78,6 +75,10 @@ class StudyCard:
         )
 
 
+FIELDS = tuple(f.name for f in fields(StudyCard))
+"""The card's fields, in order (CSV columns, JSON keys, Anki note fields)."""
+
+
 def study_cards(entries: Iterable[Entry]) -> list[StudyCard]:
     """One card per entry, in order, each entry once."""
     seen: set[str] = set()
@@ -102,7 +103,7 @@ def write_csv(cards: Sequence[StudyCard], path: Path) -> None:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(FIELDS)
     for card in cards:
-        writer.writerow([getattr(card, name) for name in FIELDS])
+        writer.writerow(astuple(card))
     _write_text(path, "\ufeff" + buffer.getvalue())
 
 
@@ -135,9 +136,9 @@ def write_anki(cards: Sequence[StudyCard], path: Path, deck_name: str = "torchgl
     )
     deck = genanki.Deck(ANKI_DECK_ID, deck_name)
     for card in cards:
-        fields = [_anki_field(getattr(card, name)) for name in FIELDS]
+        values = [_anki_field(value) for value in astuple(card)]
         deck.add_note(
-            genanki.Note(model=model, fields=fields, guid=genanki.guid_for("torchgloss", card.id))
+            genanki.Note(model=model, fields=values, guid=genanki.guid_for("torchgloss", card.id))
         )
     _write_via_temp(path, lambda tmp: genanki.Package(deck).write_to_file(str(tmp)))
 

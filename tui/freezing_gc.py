@@ -2,28 +2,24 @@
 
 CPython's cyclic collector runs a full pass (its oldest generation) whenever enough objects
 have survived the younger passes, and a full pass visits every tracked object that is not
-frozen. A Textual app soon keeps a hundred thousand or so alive (every rendered line is a
-``Strip`` with seven little caches of its own, and each caches the lines cut from it), and
-with the glossary and the model that makes about 280,000: a full pass then holds the GIL for
-0.2–0.3 s on a small machine, at whatever moment. The key being handled waits, and so do
-the worker threads.
+frozen. A Textual app soon keeps a great many alive (every rendered line is a ``Strip`` with
+little caches of its own, and each caches the lines cut from it), and with the glossary and the
+model a full pass then holds the GIL long enough to notice on a small machine, at whatever
+moment. The key being handled waits, and so do the worker threads.
 
 :class:`FreezingCollector` turns CPython's automatic full passes off and runs two kinds of its
 own from a timer on the UI thread:
 
 * **Survivor passes**, as often as CPython would run a full pass (``due_after`` passes of
   the middle generation). Each collects what is not frozen and then freezes
-  (``gc.freeze``) the survivors, so the next one only visits what was made since: 7–20 ms
-  (measured over the bench's busiest minute), however long the app has run. Waiting for a
-  pause in typing instead, as a first version did, let ten seconds of objects pile up and
-  made each pass cost 0.1–0.2 s.
+  (``gc.freeze``) the survivors, so the next one only visits what was made since, however
+  long the app has run. Waiting for a pause in typing instead would let the objects of many
+  keystrokes pile up and make each pass cost as much as the block it was meant to avoid.
 * **Deep passes**, which unfreeze everything and collect it. Frozen objects are still freed
   by reference counting, but a frozen *cycle* is never collected, and the app's widgets
   die in cycles (a closed palette, the related words of the last entry). A deep pass costs
-  what a full pass always did and more (the dead cycles are freed then: after a minute of
-  the bench's non-stop use, 430,000 dead objects among 680,000 frozen took 1.2 s, before
-  the footer and the entry view stopped rebuilding their widgets; 150 ms after a round of
-  the bench once Textual's lines stopped caching themselves, :mod:`tui.line_caches`), so
+  what a full pass always did and more (the dead cycles are freed then; :mod:`tui.patches`
+  and :mod:`tui.line_caches` keep them few, and the README has what a deep pass costs), so
   it waits for a long pause (``deep_quiet_s`` without input: a reader reading) or for the
   terminal to lose focus. Only when the survivor passes have frozen ``deep_after_objects``
   more objects since the last one (a few minutes of use without a long pause) does it take
@@ -31,18 +27,17 @@ own from a timer on the UI thread:
 
 While the app loads something it will keep (the entries, the model, rebuilt indexes: up to
 a few hundred thousand objects, built in a worker thread), both kinds wait, for at most
-``max_hold_s``: a pass then would visit everything loaded so far only to keep it, 0.1 s or
-more each time. The worker wraps its load in :meth:`FreezingCollector.keeping`, which
-freezes it at the end (or, if the load failed, only lets the passes go on).
+``max_hold_s``: a pass then would visit everything loaded so far only to keep it. The worker
+wraps its load in :meth:`FreezingCollector.keeping`, which freezes it at the end (or, if the
+load failed, only lets the passes go on).
 
-The young generations are left to CPython: their passes take a millisecond or two, and
-collect most of the short-lived cycles.
+The young generations are left to CPython: their passes are short, and collect most of the
+short-lived cycles.
 
 The frozen objects are counted as the survivor passes freeze them, never with
-:func:`gc.get_freeze_count`: CPython counts the frozen set by walking it, which took 16 ms
-per call with the bench's 700,000 frozen objects, and the timer ticks four times a second.
-The count is an upper bound (some of what was frozen is freed later by reference
-counting), so the memory bound errs on the side of collecting sooner.
+:func:`gc.get_freeze_count`: CPython counts the frozen set by walking it, too slow for a timer
+that ticks several times a second. The count is an upper bound (some of what was frozen is
+freed later by reference counting), so the memory bound errs on the side of collecting sooner.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def open_in_browser(url: str) -> bool:
         browser = webbrowser.get()
     except webbrowser.Error:
         return False
-    if getattr(browser, "name", "") in CONSOLE_BROWSERS:
+    if browser.name in CONSOLE_BROWSERS:
         return False
     try:
         return browser.open(url)

@@ -101,7 +101,12 @@ def error_line(error: GlossaryError) -> str:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: runs the CLI, turning :class:`GlossaryError` into one line and a status."""
+    """Entry point: runs the CLI, turning :class:`GlossaryError` into one line and a status.
+
+    Without standalone mode click itself returns ``ctx.exit(N)``'s status, turns an interrupt in
+    a command into :class:`click.exceptions.Abort` and exits 1 on a broken pipe, so those need
+    no handler here.
+    """
     translate_click()
     localize(cli)
     try:
@@ -115,14 +120,9 @@ def main(argv: list[str] | None = None) -> Any:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
     except GlossaryError as exc:
         click.echo(f"torchgloss: {error_line(exc)}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before click's own handling starts (it makes later ones Abort)
         click.echo(_("Interrupted."), err=True)
         sys.exit(130)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(1)

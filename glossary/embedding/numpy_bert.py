@@ -1,8 +1,8 @@
 """The BERT forward pass of :mod:`.lean_bert` in numpy alone: a query without ``import torch``.
 
 A one-off ``torchgloss search`` for a new paraphrase needs one forward pass over a dozen tokens:
-a few milliseconds of arithmetic. ``import torch`` costs 1.4–2 s here, more than everything
-else the search does together, so the query path runs the same saved weights through numpy
+a few milliseconds of arithmetic. ``import torch`` costs more than everything else the search
+does together, so the query path runs the same saved weights through numpy
 (already loaded for FAISS). The arithmetic is the one transformers and :class:`.LeanBert` do,
 in float32: post-LN layers, softmax attention over unmasked tokens, exact (erf) GELU; a test
 holds it to sentence-transformers' output within 1e-5 cosine.
@@ -11,10 +11,10 @@ It is meant for short inputs on CPU; index builds run through torch, which uses 
 and a GPU when there is one.
 
 numpy's BLAS starts a thread per core for any matrix product above a small size, and on a busy
-machine those threads cost more than they save: one query took 91 ms (p50) with two BLAS threads
-and 28 ms with one, on this 2-core host under load. :func:`blas_threads` sets the count per
+machine those threads cost more than they save (a query is much slower with two BLAS
+threads than with one; the README has the figures). :func:`blas_threads` sets the count per
 batch with threadpoolctl (BSD, from the joblib/scikit-learn authors; it is made for exactly
-this and costs a few milliseconds to import).
+this and is cheap to import).
 """
 
 from __future__ import annotations

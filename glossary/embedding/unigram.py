@@ -1,8 +1,9 @@
 """A small pure-Python copy of the default model's tokenizer, for fast start-up at query time.
 
-``tokenizers.Tokenizer.from_file`` spends about 0.6 s building its trie of 250,002 pieces, more
-than a third of what torch's import costs. A query is a few dozen characters, so a Viterbi over
-a dict is fast enough, and the dict loads from :data:`FILE_NAME` in about 40 ms. It computes
+``tokenizers.Tokenizer.from_file`` builds a trie of all 250,002 pieces first, which takes a good
+fraction of what torch's import costs. A query is a few dozen characters, so a Viterbi over a
+dict is fast enough, and the dict loads from :data:`FILE_NAME` far sooner (the README has the
+figures). It computes
 exactly what ``tokenizer.json`` computes (see :mod:`glossary.embedding.spm_tokenizer`):
 normalize code point by code point, collapse runs of spaces, put ``▁`` in front and for every
 space, then pick the best-scoring split, one ``<unk>`` per character no piece covers. The

@@ -72,6 +72,15 @@ class Metrics:
             sum(1.0 / r for r in ranks if r is not None and r <= DEPTH) / n,
         )
 
+    def ranked(self) -> dict[str, float]:
+        """The three ranking metrics by field name (what :meth:`EvalReport.hybrid_not_best`
+        compares mode against mode)."""
+        return {
+            "recall_at_1": self.recall_at_1,
+            "recall_at_5": self.recall_at_5,
+            "mrr_at_10": self.mrr_at_10,
+        }
+
     def to_json(self) -> dict[str, Any]:
         return {
             "count": self.count,
@@ -140,9 +149,9 @@ class EvalReport:
             return []
         worse = []
         for kind, metrics in hybrid.by_kind.items():
-            for name in ("recall_at_1", "recall_at_5", "mrr_at_10"):
-                best = max(getattr(r.by_kind[kind], name) for r in singles if kind in r.by_kind)
-                if getattr(metrics, name) < best - 1e-9:
+            others = [r.by_kind[kind].ranked() for r in singles if kind in r.by_kind]
+            for name, value in metrics.ranked().items():
+                if others and value < max(o[name] for o in others) - 1e-9:
                     worse.append((kind, name))
         return worse
 

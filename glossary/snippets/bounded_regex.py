@@ -2,8 +2,8 @@
 
 Python's ``re`` backtracks, so a pattern from a glossary folder such as ``^(a+)+$`` against
 ``'a' * 40 + '!'`` runs for hours. The match holds the GIL and cannot be interrupted by a
-thread or a signal handler, so it runs in a short-lived interpreter (``python -I -S``, about
-15 ms) that is killed at the limit, with its address space capped.
+thread or a signal handler, so it runs in a short-lived interpreter (``python -I -S``, which
+starts quickly) that is killed at the limit, with its address space capped.
 """
 
 from __future__ import annotations

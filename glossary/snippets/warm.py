@@ -1,7 +1,7 @@
 """A pre-warmed interpreter that imports torch once and forks a fresh process per snippet.
 
-``import torch`` costs about 1.5 s, far more than a typical snippet's own work, so checking a few
-hundred snippets in fresh interpreters spends most of its time importing. A
+``import torch`` costs far more than a typical snippet's own work, so checking a few hundred
+snippets in fresh interpreters spends most of its time importing. A
 :class:`WarmLauncher` starts one interpreter (the zygote) that imports torch and then only
 forks: each snippet gets a supervisor and a snippet process forked from it, with its own
 session, process group, temporary folder, environment, rlimits, stdio and ``__main__`` module,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -457,12 +458,26 @@ def record_opened(monkeypatch: pytest.MonkeyPatch, found: bool = True) -> list[s
     return opened
 
 
+def told_by(app: GlossaryApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The messages ``app`` notifies from now on (each still shown: ``notify`` is wrapped)."""
+    told: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs: Any) -> None:
+        told.append(message)
+        notify(message, **kwargs)
+
+    monkeypatch.setattr(app, "notify", recording)
+    return told
+
+
 async def test_o_opens_the_documentation_link(
     lexical_engine: LexicalEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 23, point 10: ``o`` opens the entry's documentation page in the web browser."""
     opened = record_opened(monkeypatch)
     app = make_app(lexical_engine)
+    told = told_by(app, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_entry(app, pilot, "torch.cat")
         assert "Docs" in footer_says(app.screen)
@@ -471,8 +486,8 @@ async def test_o_opens_the_documentation_link(
         assert opened == ["https://docs.pytorch.org/docs/stable/generated/torch.cat.html"]
         await open_entry(app, pilot, "flashlight")  # no source, no API: nothing to open
         await pilot.press("o")
-        await wait_for(pilot, lambda: app._notifications)
-        assert "No documentation link for flashlight" in list(app._notifications)[-1].message
+        await wait_for(pilot, lambda: told)
+        assert "No documentation link for flashlight" in told[-1]
         assert len(opened) == 1
 
 

@@ -213,9 +213,8 @@ class SearchScreen(Screen[None]):
         count = len(rows)
         found = _("1 result · {ms} ms") if count == 1 else _("{count} results · {ms} ms")
         status = found.format(count=count, ms=f"{response.elapsed_ms:.0f}")
-        notices = getattr(response, "notices", None)
-        if notices:
-            status = f"{notices[0]} · {status}"
+        if response.notices:
+            status = f"{response.notices[0]} · {status}"
         self.post_message(SearchFinished(generation, query, rows, status))
 
     @on(Input.Submitted, "#query")
