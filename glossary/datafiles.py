@@ -119,11 +119,19 @@ def yaml_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def data_fingerprint(folders: Sequence[Path]) -> str:
-    """A hash of every glossary file's path and bytes: the key that says an index is stale."""
+    """A hash of every glossary file's path and bytes: the key that says an index is stale.
+
+    A file that cannot be read (a FIFO, a device, too large, no permission) counts by its
+    path and the reason instead of failing the whole search: the loader skips it and says why
+    (:class:`DataFileError`), and the key still changes once the file is fixed.
+    """
     digest = hashlib.sha256()
     for path in yaml_files(folders):
         digest.update(str(path.resolve()).encode())
         digest.update(b"\0")
-        digest.update(read_data_file(path))
+        try:
+            digest.update(read_data_file(path))
+        except DataFileError as exc:
+            digest.update(b"\1unreadable: " + exc.reason.encode())
         digest.update(b"\0")
     return digest.hexdigest()

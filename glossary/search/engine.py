@@ -38,6 +38,7 @@ from glossary.search.fusion import Fused, FusionWeights, fuse, is_name_shaped, m
 from glossary.search.lexical import DECISIVE, EntryInfo, LexicalCandidate, LexicalIndex, analyze
 from glossary.search.lexical.strengths import IDENTIFIER
 from glossary.search.types import (
+    LoadedParts,
     Match,
     Mode,
     RebuildReport,
@@ -227,6 +228,15 @@ class SearchEngine:
             ) from None
 
     # ----------------------------------------------------------------------------- semantic
+
+    @property
+    def loaded(self) -> LoadedParts:
+        """Which costly parts this engine has loaded so far."""
+        return LoadedParts(
+            dense_index=self._dense is not None,
+            passage_encoder=self._encoder is not None,
+            query_encoder=self._query_encoder is not None,
+        )
 
     @property
     def semantic_ready(self) -> bool:

@@ -114,12 +114,24 @@ class SearchResponse:
     confident: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        """``{"query": …, "confident": …, "results": […]}`` as documented for ``--json``."""
+        """``{"query": …, "confident": …, "notices": […], "results": […]}`` as documented
+        for ``--json`` (``glossary/search-output.schema.json``)."""
         return {
             "query": self.query,
             "confident": self.confident,
+            "notices": list(self.notices),
             "results": [hit.to_json() for hit in self.results],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedParts:
+    """Which of an engine's costly parts are loaded so far: what a query has had to wait
+    for (a certain name needs none of them; a precomputed query vector no encoder)."""
+
+    dense_index: bool
+    passage_encoder: bool  # the full model, for building an index
+    query_encoder: bool  # the query-side model
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,3 +91,16 @@ def test_fixing_the_file_brings_its_entry_in(folder: Path) -> None:
     after = torchgloss(folder, "search", "kettle", "--mode", "lexical", "-n", "1", "--json")
     assert after.returncode == 0, after.stderr
     assert '"my-kettle"' in after.stdout and "skipped" not in after.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_among_the_files_is_skipped_not_fatal(tmp_path: Path) -> None:
+    """A FIFO named like a glossary file is neither read (it would block) nor fatal."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "good.yaml").write_text(GOOD, encoding="utf-8")
+    os.mkfifo(mine / "pipe.yaml")
+    result = torchgloss(mine, "search", "lamp", "--mode", "lexical", "-n", "2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[1] == "lamp"
+    assert "pipe.yaml" in result.stderr and "Traceback" not in result.stderr

