@@ -84,15 +84,15 @@ async def test_a_reference_hit_opens_its_page() -> None:
     app = GlossaryApp(load_semantic=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.engine_ready, timeout=60)
-        await type_query(pilot, "torch.fft.rfft2", timeout=60)
+        await type_query(pilot, "torch.fft.irfftn", timeout=60)
         rows = app.screen.query_one(ResultsList).rows
-        assert rows[0].hit.id == "torch.fft.rfft2" and rows[0].hit.layer == "reference"
+        assert rows[0].hit.id == "torch.fft.irfftn" and rows[0].hit.layer == "reference"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReferenceScreen), timeout=20)
         await pilot.pause()
         signature = str(app.screen.query_one("#reference-signature").render())
-        assert signature.startswith("torch.fft.rfft2(")
-        assert "rfft2" in str(app.screen.query_one("#reference-url").render())
+        assert signature.startswith("torch.fft.irfftn(")
+        assert "irfftn" in str(app.screen.query_one("#reference-url").render())
 
 
 @pytest.fixture(scope="session")
